@@ -1,0 +1,90 @@
+// The one place where C++ meets the C ABI: argument checks that set the
+// thread-local message, and the catch-all that turns exceptions into codes.
+//
+// Every extern "C" entry point has the shape
+//     core_status core_x(...) {
+//       CORE_ABI_BEGIN("core_x")
+//       CORE_REQUIRE(cond, "x is NULL but n = %zu", n);
+//       ... compute ...
+//       return CORE_OK;
+//       CORE_ABI_END
+//     }
+// so the message always starts with the public function's name.
+#ifndef LIBCORE_ABI_GUARD_H
+#define LIBCORE_ABI_GUARD_H
+
+#include <core/core.h>
+
+#include <cstdarg>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <new>
+
+#include "libcore/runtime/error.h"
+
+namespace core {
+namespace abi {
+
+// Records "<fn>: <detail>" for this thread and returns status.
+inline core_status fail(core_status status, const char *fn, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+inline core_status fail(core_status status, const char *fn, const char *fmt, ...) {
+  char detail[400];
+  va_list args;
+  va_start(args, fmt);
+  std::vsnprintf(detail, sizeof detail, fmt, args);
+  va_end(args);
+  set_last_error("%s: %s", fn, detail);
+  return status;
+}
+
+// The status for an exception escaping the computation (never expected:
+// libcore's kernels do not throw, but allocation inside oneTBB can).
+inline core_status translate_exception(const char *fn) {
+  try {
+    throw;
+  } catch (const std::bad_alloc &) {
+    return fail(CORE_E_OUT_OF_MEMORY, fn, "out of memory");
+  } catch (const std::exception &e) {
+    return fail(CORE_E_INTERNAL, fn, "internal error: %s", e.what());
+  } catch (...) {
+    return fail(CORE_E_INTERNAL, fn, "internal error: unknown exception");
+  }
+}
+
+// True when [a, a + an) and [b, b + bn) share a byte.
+inline bool overlaps(const void *a, std::size_t an, const void *b, std::size_t bn) {
+  const auto pa = reinterpret_cast<std::uintptr_t>(a), pb = reinterpret_cast<std::uintptr_t>(b);
+  return an != 0 && bn != 0 && pa < pb + bn && pb < pa + an;
+}
+
+}  // namespace abi
+}  // namespace core
+
+#define CORE_ABI_BEGIN(name) \
+  static const char *const core_abi_fn_ = name; \
+  try {
+#define CORE_ABI_END \
+  }                  \
+  catch (...) {      \
+    return ::core::abi::translate_exception(core_abi_fn_); \
+  }
+
+// Fails with `status` and a message unless cond holds.
+#define CORE_CHECK(cond, status, ...)                                 \
+  do {                                                                \
+    if (!(cond)) return ::core::abi::fail(status, core_abi_fn_, __VA_ARGS__); \
+  } while (0)
+#define CORE_REQUIRE(cond, ...) CORE_CHECK(cond, CORE_E_INVALID_ARGUMENT, __VA_ARGS__)
+
+// The common array checks.
+#define CORE_REQUIRE_ARRAY(ptr, n) \
+  CORE_REQUIRE((ptr) != nullptr || (n) == 0, "%s is NULL but its length is %zu", #ptr, (size_t)(n))
+#define CORE_REQUIRE_OUT(ptr) CORE_REQUIRE((ptr) != nullptr, "%s is NULL", #ptr)
+#define CORE_REQUIRE_NAN_POLICY(p)                                                  \
+  CORE_REQUIRE((p) == CORE_NAN_PROPAGATE || (p) == CORE_NAN_OMIT,                   \
+               "nan policy must be CORE_NAN_PROPAGATE (0) or CORE_NAN_OMIT (1), got %d", \
+               (int)(p))
+
+#endif

@@ -1,0 +1,187 @@
+// Moments of one block (<= kBlock elements): count, NaNs, min, max, sum and
+// the sum of squared deviations, in float64.
+//
+// The block is read from memory once and swept twice while it sits in L1:
+// sweep 1 finds min, max and an approximate mean (the shift); sweep 2 sums
+// d = x - shift and d^2 in float64, and m2 = sum d^2 - (sum d)^2 / n is the
+// "corrected two-pass" formula (Chan, Golub & LeVeque 1983), exact to a few
+// ulps however large the offset of the data. A non-finite sweep-1 sum means
+// NaN, infinity or overflow; such blocks take the scalar careful path, which
+// is rare and keeps the fast path free of per-lane NaN bookkeeping.
+#include <cmath>
+#include <limits>
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "libcore/simd/moments_kernels.cc"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+#include "libcore/simd/kernels.h"
+#include "libcore/simd/load-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace core {
+namespace simd {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Second sweep and final fields, shared by the fast and careful paths.
+// Deviations of NaNs (only present when omitted) are skipped.
+template <typename T>
+void FinishFinite(const T *HWY_RESTRICT x, size_t n, double shift, bool has_nan,
+                  BlockMoments *out) {
+  double dsum = 0.0, s2 = 0.0;
+  size_t i = 0;
+  if (!has_nan) {
+    const hn::ScalableTag<double> d64;
+    const size_t N = hn::Lanes(d64);
+    const auto vshift = hn::Set(d64, shift);
+    auto a1 = hn::Zero(d64), b1 = hn::Zero(d64), a2 = hn::Zero(d64), b2 = hn::Zero(d64);
+    for (; i + 2 * N <= n; i += 2 * N) {
+      const auto u = hn::Sub(LoadF64(d64, x + i), vshift);
+      const auto v = hn::Sub(LoadF64(d64, x + i + N), vshift);
+      a1 = hn::Add(a1, u);
+      b1 = hn::Add(b1, v);
+      a2 = hn::MulAdd(u, u, a2);
+      b2 = hn::MulAdd(v, v, b2);
+    }
+    if (i + N <= n) {
+      const auto u = hn::Sub(LoadF64(d64, x + i), vshift);
+      a1 = hn::Add(a1, u);
+      a2 = hn::MulAdd(u, u, a2);
+      i += N;
+    }
+    dsum = hn::GetLane(hn::SumOfLanes(d64, hn::Add(a1, b1)));
+    s2 = hn::GetLane(hn::SumOfLanes(d64, hn::Add(a2, b2)));
+  }
+  for (; i < n; ++i) {
+    const double v = static_cast<double>(x[i]);
+    if (v != v) continue;
+    const double u = v - shift;
+    dsum += u;
+    s2 += u * u;
+  }
+  const double count = static_cast<double>(out->count);
+  const double m2 = s2 - dsum * dsum / count;
+  out->shift = shift;
+  out->dsum = dsum;
+  out->m2 = m2 > 0.0 ? m2 : 0.0;
+  out->sum = shift * count + dsum;
+}
+
+// Blocks holding NaN, infinity, or finite values whose float sum overflowed.
+template <typename T>
+void CarefulBlock(const T *HWY_RESTRICT x, size_t n, bool omit_nan, BlockMoments *out) {
+  uint64_t nans = 0;
+  bool has_inf = false;
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo, sum = 0.0;
+  for (size_t i = 0; i < n; ++i) {
+    const double v = static_cast<double>(x[i]);
+    if (v != v) {
+      ++nans;
+      continue;
+    }
+    lo = v < lo ? v : lo;
+    hi = v > hi ? v : hi;
+    sum += v;
+    has_inf |= std::isinf(v);
+  }
+  out->nan_count = nans;
+  out->dsum = 0.0;
+  if (nans != 0 && !omit_nan) {
+    out->count = n;
+    out->min = out->max = out->sum = out->shift = out->m2 = kNaN;
+    return;
+  }
+  out->count = n - nans;
+  if (out->count == 0) {
+    out->min = out->max = out->shift = out->m2 = kNaN;
+    out->sum = 0.0;
+    return;
+  }
+  out->min = lo;
+  out->max = hi;
+  if (has_inf) {  // IEEE: mean is +-inf (or NaN for +inf and -inf), variance NaN
+    out->sum = out->shift = sum;
+    out->m2 = kNaN;
+    return;
+  }
+  // Finite. If even the float64 sum overflowed, the midrange is a safe shift.
+  const double shift = std::isfinite(sum) ? sum / static_cast<double>(out->count)
+                                          : 0.5 * lo + 0.5 * hi;
+  FinishFinite(x, n, shift, nans != 0, out);
+}
+
+template <typename T>
+void BlockMomentsT(const T *HWY_RESTRICT x, size_t n, bool omit_nan, BlockMoments *out) {
+  // Sweep 1 in the input type: min, max, and a sum that only has to be good
+  // enough to serve as the shift.
+  const hn::ScalableTag<T> d;
+  const size_t N = hn::Lanes(d);
+  auto s0 = hn::Zero(d), s1 = hn::Zero(d);
+  auto lo0 = hn::Set(d, x[0]), lo1 = lo0, hi0 = lo0, hi1 = lo0;
+  size_t i = 0;
+  for (; i + 2 * N <= n; i += 2 * N) {
+    const auto a = hn::LoadU(d, x + i), b = hn::LoadU(d, x + i + N);
+    s0 = hn::Add(s0, a);
+    s1 = hn::Add(s1, b);
+    lo0 = hn::Min(lo0, a);
+    lo1 = hn::Min(lo1, b);
+    hi0 = hn::Max(hi0, a);
+    hi1 = hn::Max(hi1, b);
+  }
+  if (i + N <= n) {
+    const auto a = hn::LoadU(d, x + i);
+    s0 = hn::Add(s0, a);
+    lo0 = hn::Min(lo0, a);
+    hi0 = hn::Max(hi0, a);
+    i += N;
+  }
+  T sum = hn::GetLane(hn::SumOfLanes(d, hn::Add(s0, s1)));
+  T lo = hn::GetLane(hn::MinOfLanes(d, hn::Min(lo0, lo1)));
+  T hi = hn::GetLane(hn::MaxOfLanes(d, hn::Max(hi0, hi1)));
+  for (; i < n; ++i) {
+    sum += x[i];
+    lo = x[i] < lo ? x[i] : lo;
+    hi = x[i] > hi ? x[i] : hi;
+  }
+  if (!std::isfinite(sum)) return CarefulBlock(x, n, omit_nan, out);
+
+  out->count = n;
+  out->nan_count = 0;
+  out->min = lo;
+  out->max = hi;
+  FinishFinite(x, n, static_cast<double>(sum) / static_cast<double>(n), false, out);
+}
+
+void BlockMomentsF32(const float *x, size_t n, bool omit_nan, BlockMoments *out) {
+  BlockMomentsT(x, n, omit_nan, out);
+}
+void BlockMomentsF64(const double *x, size_t n, bool omit_nan, BlockMoments *out) {
+  BlockMomentsT(x, n, omit_nan, out);
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace simd
+}  // namespace core
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace core {
+namespace simd {
+
+HWY_EXPORT(BlockMomentsF32);
+HWY_EXPORT(BlockMomentsF64);
+
+void block_moments(const float *x, std::size_t n, bool omit_nan, BlockMoments *out) {
+  HWY_DYNAMIC_DISPATCH(BlockMomentsF32)(x, n, omit_nan, out);
+}
+void block_moments(const double *x, std::size_t n, bool omit_nan, BlockMoments *out) {
+  HWY_DYNAMIC_DISPATCH(BlockMomentsF64)(x, n, omit_nan, out);
+}
+
+}  // namespace simd
+}  // namespace core
+#endif
