@@ -1,0 +1,28 @@
+#!/bin/sh
+# Installs the Debian packages libcore builds and tests with, when missing.
+# Sourced by tests/run.sh and examples/demo.sh. Needs root or sudo to
+# install; with everything present it installs nothing and needs neither.
+LIBCORE_PACKAGES="meson ninja-build pkg-config g++ libtbb-dev libhwy-dev libxxhash-dev \
+libkissfft-dev libsndfile1-dev libsoxr-dev libcriterion-dev libcmocka-dev \
+libbenchmark-dev python3 python3-numpy"
+
+libcore_install_deps() {
+  missing=""
+  for p in $LIBCORE_PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+      || missing="$missing $p"
+  done
+  [ -z "$missing" ] && return 0
+  echo "libcore: installing missing packages:$missing"
+  if [ "$(id -u)" -eq 0 ]; then
+    sudo=""
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo="sudo"
+  else
+    echo "libcore: need root or sudo to install:$missing" >&2
+    return 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get -o DPkg::Lock::Timeout=900 update -q >/dev/null &&
+    $sudo apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends $missing
+}
