@@ -121,7 +121,7 @@ CORE_API CORE_NODISCARD core_status core_rms_f32(const float *x, size_t n, doubl
 CORE_API CORE_NODISCARD core_status core_rms_f64(const double *x, size_t n, double *out);
 
 /* Fraction of adjacent pairs (x[i-1], x[i]) whose signs differ, with 0
- * counted as positive (librosa's zero_pos=True); crossings / (n - 1). NaN
+ * counted as positive, -0.0 too (librosa's zero_pos=True); crossings / (n - 1). NaN
  * for n < 2. A NaN sample counts as negative. CORE_E_INVALID_ARGUMENT for
  * out NULL or x NULL with n > 0. Since 0.1. */
 CORE_API CORE_NODISCARD core_status core_zero_crossing_rate_f32(const float *x, size_t n,
