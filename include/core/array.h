@@ -42,7 +42,8 @@ CORE_API CORE_NODISCARD core_status core_arange_len(double start, double stop,
 
 /* Writes arange(start, stop, step) to out[0, *n). `out` may be NULL only if
  * the length is 0. Errors as core_arange_len, plus CORE_E_BUFFER_TOO_SMALL
- * (needed length in *n, nothing written) when cap < length. Since 0.1. */
+ * (needed length in *n, nothing written) when cap < length; that check comes
+ * first, so (NULL, 0, &n) also asks for the length. Since 0.1. */
 CORE_API CORE_NODISCARD core_status core_arange_f32(double start, double stop,
                                                     double step, float *out,
                                                     size_t cap, size_t *n);
@@ -88,7 +89,8 @@ CORE_API CORE_NODISCARD core_status core_concat_len(const size_t *lens,
 
 /* Copies parts[0], ..., parts[count-1] (lengths lens[i]) one after another
  * into out and writes the total length to *n. parts[i] may be NULL only if
- * lens[i] == 0. No part may overlap out (checked: CORE_E_INVALID_ARGUMENT).
+ * lens[i] == 0. No part may overlap out[0, total) (checked:
+ * CORE_E_INVALID_ARGUMENT, nothing written).
  * Errors as core_concat_len, plus CORE_E_INVALID_ARGUMENT for parts NULL
  * with count > 0 or out NULL with a non-zero total, and
  * CORE_E_BUFFER_TOO_SMALL (total in *n, nothing written) when cap < total.
@@ -104,10 +106,13 @@ CORE_API CORE_NODISCARD core_status core_concat_f64(const double *const *parts,
 
 /* out[i] = x[0] + ... + x[i], accumulated in float64 with Neumaier
  * compensation (both dtypes) and rounded once per element, so the error does
- * not grow with n the way NumPy's running float32 sum does. In-place use
- * (out == x) is allowed; other overlap is not. NaN and infinities propagate
- * as in NumPy. Returns CORE_E_INVALID_ARGUMENT for x or out NULL with n > 0.
- * Since 0.1. */
+ * not grow with n the way NumPy's running float32 sum does; float64 results
+ * are within 1 ulp of the exact prefix sums. In-place use (out == x) is
+ * allowed; other overlap is not (CORE_E_INVALID_ARGUMENT). NaN and
+ * infinities in x propagate as in NumPy. A float32 prefix sum beyond the
+ * float32 range is stored as +-inf for that element only: the float64
+ * accumulator itself does not overflow, unlike NumPy's float32 one.
+ * Returns CORE_E_INVALID_ARGUMENT for x or out NULL with n > 0. Since 0.1. */
 CORE_API CORE_NODISCARD core_status core_cumsum_f32(const float *x, size_t n, float *out);
 CORE_API CORE_NODISCARD core_status core_cumsum_f64(const double *x, size_t n, double *out);
 
@@ -151,9 +156,9 @@ CORE_API CORE_NODISCARD core_status core_pcm16_to_f64(const int16_t *in, size_t 
                                                       double *out);
 
 /* out[i] = round_half_even(in[i] * 32768) clipped to [-32768, 32767]; the
- * exact inverse of core_pcm16_to_f32 on its outputs. NaN becomes 0. Samples
- * that were clipped or NaN are counted into *clipped when clipped is not
- * NULL, so saturation is never silent. Returns CORE_E_INVALID_ARGUMENT for
+ * exact inverse of core_pcm16_to_f32 on its outputs. NaN becomes 0. When
+ * clipped is not NULL, *clipped is set to the number of samples that were
+ * clipped or NaN in this call, so saturation is never silent. Returns CORE_E_INVALID_ARGUMENT for
  * NULL arrays with n > 0. Since 0.1. */
 CORE_API CORE_NODISCARD core_status core_f32_to_pcm16(const float *in, size_t n,
                                                       int16_t *out, size_t *clipped);

@@ -82,6 +82,7 @@ template <class T>
 core_status concat(const char *fn, const T *const *parts, const std::size_t *lens,
                    std::size_t count, T *out, std::size_t cap, std::size_t *n) {
   const char *const core_abi_fn_ = fn;
+  CORE_REQUIRE_OUT(n);
   CORE_REQUIRE_ARRAY(parts, count);
   std::size_t total = 0;
   const core_status st = concat_len(fn, lens, count, &total);
