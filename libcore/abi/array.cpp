@@ -170,14 +170,6 @@ core_status to_pcm16(const char *fn, const T *in, std::size_t n, std::int16_t *o
 
 }  // namespace
 
-// Each entry point: name it once, catch everything, delegate.
-#define CORE_ENTRY(name, call)       \
-  {                                  \
-    CORE_ABI_BEGIN(#name)            \
-    return call;                     \
-    CORE_ABI_END                     \
-  }
-
 extern "C" {
 
 CORE_API core_status core_arange_len(double start, double stop, double step, size_t *n)

@@ -71,6 +71,15 @@ inline bool overlaps(const void *a, std::size_t an, const void *b, std::size_t b
     return ::core::abi::translate_exception(core_abi_fn_); \
   }
 
+// A whole entry point whose body is one call: name it once, catch
+// everything, delegate (the callee reads the name from core_abi_fn_).
+#define CORE_ENTRY(name, call) \
+  {                            \
+    CORE_ABI_BEGIN(#name)      \
+    return call;               \
+    CORE_ABI_END               \
+  }
+
 // Fails with `status` and a message unless cond holds.
 #define CORE_CHECK(cond, status, ...)                                 \
   do {                                                                \

@@ -94,13 +94,6 @@ core_status percentile(const char *fn, const T *x, std::size_t n, double q,
 
 }  // namespace
 
-#define CORE_ENTRY(name, call) \
-  {                            \
-    CORE_ABI_BEGIN(#name)      \
-    return call;               \
-    CORE_ABI_END               \
-  }
-
 extern "C" {
 
 CORE_API core_status core_stats_f32(const float *x, size_t n, core_nan_policy nan,

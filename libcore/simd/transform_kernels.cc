@@ -55,30 +55,24 @@ void NormalPdfT(const T *HWY_RESTRICT x, size_t n, double mean, double std, T *o
   }
 }
 
-void Pcm16ToF32(const int16_t *HWY_RESTRICT in, size_t n, float *HWY_RESTRICT out) {
-  const hn::ScalableTag<float> df;
-  const hn::Rebind<int32_t, decltype(df)> di;
-  const hn::Rebind<int16_t, decltype(df)> d16;
-  const size_t N = hn::Lanes(df);
-  const auto scale = hn::Set(df, 1.0f / 32768.0f);
-  size_t i = 0;
-  for (; i + N <= n; i += N)
-    hn::StoreU(hn::Mul(hn::ConvertTo(df, hn::PromoteTo(di, hn::LoadU(d16, in + i))), scale),
-               df, out + i);
-  for (; i < n; ++i) out[i] = static_cast<float>(in[i]) * (1.0f / 32768.0f);
-}
-
-void Pcm16ToF64(const int16_t *HWY_RESTRICT in, size_t n, double *HWY_RESTRICT out) {
-  const hn::ScalableTag<double> d;
+// int16 -> int32 -> float; float64 lanes take the int32 half of the vector.
+template <typename T>
+void Pcm16ToFloatT(const int16_t *HWY_RESTRICT in, size_t n, T *HWY_RESTRICT out) {
+  const hn::ScalableTag<T> d;
   const hn::Rebind<int32_t, decltype(d)> di;
   const hn::Rebind<int16_t, decltype(d)> d16;
   const size_t N = hn::Lanes(d);
-  const auto scale = hn::Set(d, 1.0 / 32768.0);
+  const auto scale = hn::Set(d, T(1) / T(32768));
   size_t i = 0;
-  for (; i + N <= n; i += N)
-    hn::StoreU(hn::Mul(hn::PromoteTo(d, hn::PromoteTo(di, hn::LoadU(d16, in + i))), scale),
-               d, out + i);
-  for (; i < n; ++i) out[i] = static_cast<double>(in[i]) * (1.0 / 32768.0);
+  for (; i + N <= n; i += N) {
+    const auto wide = hn::PromoteTo(di, hn::LoadU(d16, in + i));
+    const auto v = [&] {
+      if constexpr (sizeof(T) == 4) return hn::ConvertTo(d, wide);
+      else return hn::PromoteTo(d, wide);
+    }();
+    hn::StoreU(hn::Mul(v, scale), d, out + i);
+  }
+  for (; i < n; ++i) out[i] = static_cast<T>(in[i]) * (T(1) / T(32768));
 }
 
 // Scalar reference for one sample: round half to even, clip, NaN -> 0.
@@ -132,6 +126,8 @@ size_t F64ToPcm16(const double *HWY_RESTRICT in, size_t n, int16_t *HWY_RESTRICT
   return clipped;
 }
 
+void Pcm16ToF32(const int16_t *in, size_t n, float *out) { Pcm16ToFloatT(in, n, out); }
+void Pcm16ToF64(const int16_t *in, size_t n, double *out) { Pcm16ToFloatT(in, n, out); }
 void ZscoreF32(float *x, size_t n, double mean, double std) { ZscoreT(x, n, mean, std); }
 void ZscoreF64(double *x, size_t n, double mean, double std) { ZscoreT(x, n, mean, std); }
 void NormalPdfF32(const float *x, size_t n, double mean, double std, float *out) {

@@ -14,42 +14,14 @@
 
 #include <core/core.h>
 
-#include "testutil.h"
+#include "stats_testutil.h"
 
 /* ---- helpers: every test runs for both dtypes ---------------------------- */
-
-enum { F32 = 0, F64 = 1 };
-static const char *const DT[2] = {"f32", "f64"};
-
-/* Test data is kept as doubles; for F32 every value is rounded to float when
- * generated, so the double array and its float copy hold the same values. */
-static double rnd_dt(int d, double v) { return d == F32 ? (double)(float)v : v; }
-
-/* A copy of x in dtype d placed `off` elements past a 64-byte aligned base
- * (off = 1 gives a pointer that is not SIMD aligned). *base is what to free.
- * NULL stays NULL. */
-static const void *copy_as(int d, const double *x, size_t n, size_t off, void **base) {
-  *base = NULL;
-  if (x == NULL) return NULL;
-  size_t es = d == F32 ? sizeof(float) : sizeof(double);
-  size_t bytes = ((n + off) * es + 63) / 64 * 64 + 64;
-  unsigned char *b = aligned_alloc(64, bytes);
-  cr_assert_not_null(b, "out of memory in the test");
-  *base = b;
-  if (d == F32) {
-    float *f = (float *)b + off;
-    for (size_t i = 0; i < n; ++i) f[i] = (float)x[i];
-    return f;
-  }
-  double *g = (double *)b + off;
-  if (n) memcpy(g, x, n * sizeof *g);
-  return g;
-}
 
 static core_status stats_off(int d, const double *x, size_t n, core_nan_policy p,
                              core_stats_t *out, size_t off) {
   void *base;
-  const void *v = copy_as(d, x, n, off, &base);
+  const void *v = copy_as_off(d, x, n, off, &base);
   core_status st = d == F32 ? core_stats_f32(v, n, p, out) : core_stats_f64(v, n, p, out);
   free(base);
   return st;
@@ -60,23 +32,6 @@ static core_status stats_d(int d, const double *x, size_t n, core_nan_policy p,
   return stats_off(d, x, n, p, out, 0);
 }
 
-static double *gen_uniform(int d, uint64_t seed, size_t n, double lo, double hi) {
-  double *x = malloc((n ? n : 1) * sizeof *x);
-  cr_assert_not_null(x);
-  tu_rng r = tu_rng_make(seed);
-  for (size_t i = 0; i < n; ++i) x[i] = rnd_dt(d, lo + (hi - lo) * tu_uniform(&r));
-  return x;
-}
-
-#define ST_OK(st, ctx) \
-  cr_assert_eq((st), CORE_OK, "%s: status %s", (ctx), core_status_str(st))
-
-#define EXPECT_ULPS(got, ref, tol, ctx, what)                                   \
-  do {                                                                          \
-    double g_ = (got), r_ = (ref), u_ = tu_ulps(g_, r_);                        \
-    cr_expect(u_ <= (tol), "%s: %s = %.17g, reference %.17g: %.3g ulps > %g", \
-              (ctx), (what), g_, r_, u_, (double)(tol));                        \
-  } while (0)
 
 /* The summary of NaN-free x must match the long-double two-pass reference:
  * count, min, max exact; mean and m2 within 4 ulps; sum within 8. */

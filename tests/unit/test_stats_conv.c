@@ -13,28 +13,9 @@
 
 #include <core/core.h>
 
-#include "testutil.h"
+#include "stats_testutil.h"
 
 /* ---- helpers: every test runs for both dtypes ---------------------------- */
-
-enum { F32 = 0, F64 = 1 };
-static const char *const DT[2] = {"f32", "f64"};
-
-/* Values are kept as doubles, rounded to float when generated for F32. */
-static double rnd_dt(int d, double v) { return d == F32 ? (double)(float)v : v; }
-
-/* A copy of x in dtype d (malloc'd, NULL stays NULL). */
-static void *copy_as(int d, const double *x, size_t n) {
-  if (x == NULL) return NULL;
-  size_t es = d == F32 ? sizeof(float) : sizeof(double);
-  void *b = malloc((n ? n : 1) * es);
-  cr_assert_not_null(b, "out of memory in the test");
-  for (size_t i = 0; i < n; ++i) {
-    if (d == F32) ((float *)b)[i] = (float)x[i];
-    else ((double *)b)[i] = x[i];
-  }
-  return b;
-}
 
 #define W1(fn)                                                                       \
   static core_status w_##fn(int d, const double *x, size_t n, double *out) {         \
@@ -82,22 +63,6 @@ static core_status w_pct(int d, const double *x, size_t n, double q, core_nan_po
   return st;
 }
 
-static double *gen_uniform(int d, uint64_t seed, size_t n, double lo, double hi) {
-  double *x = malloc((n ? n : 1) * sizeof *x);
-  cr_assert_not_null(x);
-  tu_rng r = tu_rng_make(seed);
-  for (size_t i = 0; i < n; ++i) x[i] = rnd_dt(d, lo + (hi - lo) * tu_uniform(&r));
-  return x;
-}
-
-#define ST_OK(st, ctx) \
-  cr_assert_eq((st), CORE_OK, "%s: status %s", (ctx), core_status_str(st))
-#define ULPS_LE(got, ref, tol, ctx, what)                                       \
-  do {                                                                          \
-    double g_ = (got), r_ = (ref), u_ = tu_ulps(g_, r_);                        \
-    cr_expect(u_ <= (tol), "%s: %s = %.17g, reference %.17g: %.3g ulps > %g", \
-              (ctx), (what), g_, r_, u_, (double)(tol));                        \
-  } while (0)
 
 static const size_t SIZES[] = {1, 2, 3, 7, 15, 16, 17, 31, 33, 100, 2047, 2048, 2049, 4096,
                                4097, 100003};
@@ -193,11 +158,11 @@ Test(stats, mean_var_std) {
     ST_OK(w_var(d, x, 4, 0, &v), DT[d]);
     cr_expect(v == 1.25, "%s var ddof0 %.17g", DT[d], v);
     ST_OK(w_var(d, x, 4, 1, &v), DT[d]);
-    ULPS_LE(v, 5.0 / 3.0, 1, DT[d], "var ddof1");
+    EXPECT_ULPS(v, 5.0 / 3.0, 1, DT[d], "var ddof1");
     ST_OK(w_std(d, x, 4, 0, &v), DT[d]);
     cr_expect(v == sqrt(1.25), "%s std ddof0 %.17g", DT[d], v);
     ST_OK(w_std(d, x, 4, 1, &v), DT[d]);
-    ULPS_LE(v, sqrt(5.0 / 3.0), 1, DT[d], "std ddof1");
+    EXPECT_ULPS(v, sqrt(5.0 / 3.0), 1, DT[d], "std ddof1");
     ST_OK(w_var(d, x, 1, 0, &v), DT[d]);
     cr_expect(v == 0.0, "%s var of one value %g", DT[d], v);
     /* NaN, not an error: n == 0 or count <= ddof */
@@ -230,13 +195,13 @@ Test(stats, mean_var_std) {
     long double mean, m2;
     tu_moments_ld(r, n, &mean, &m2);
     ST_OK(w_mean(d, r, n, &v), DT[d]);
-    ULPS_LE(v, (double)mean, 4, DT[d], "mean n=100003");
+    EXPECT_ULPS(v, (double)mean, 4, DT[d], "mean n=100003");
     for (unsigned dof = 0; dof < 2; ++dof) {
       long double ref = m2 / (long double)(n - dof);
       ST_OK(w_var(d, r, n, dof, &v), DT[d]);
-      ULPS_LE(v, (double)ref, 8, DT[d], dof ? "var ddof1 n=100003" : "var ddof0 n=100003");
+      EXPECT_ULPS(v, (double)ref, 8, DT[d], dof ? "var ddof1 n=100003" : "var ddof0 n=100003");
       ST_OK(w_std(d, r, n, dof, &v), DT[d]);
-      ULPS_LE(v, (double)sqrtl(ref), 8, DT[d], dof ? "std ddof1 n=100003" : "std ddof0 n=100003");
+      EXPECT_ULPS(v, (double)sqrtl(ref), 8, DT[d], dof ? "std ddof1 n=100003" : "std ddof0 n=100003");
     }
     free(r);
   }
@@ -316,7 +281,7 @@ Test(stats, corrcoef) {
     ST_OK(w_corrcoef(d, x, ym, 20, &v), DT[d]);
     cr_expect(v == -1.0, "%s perfect negative: %.17g", DT[d], v);
     ST_OK(w_corrcoef(d, kx, ky, 5, &v), DT[d]);
-    ULPS_LE(v, (double)corr_ld(kx, ky, 5), 4, DT[d], "corrcoef known 5");
+    EXPECT_ULPS(v, (double)corr_ld(kx, ky, 5), 4, DT[d], "corrcoef known 5");
     /* perfectly linear random data: never outside [-1, 1] */
     for (int t = 0; t < 60; ++t) {
       size_t n = 2 + (size_t)t * 37;
@@ -396,7 +361,7 @@ Test(stats, energy_rms) {
       ST_OK(w_energy(d, a, n, &e), DT[d]);
       ST_OK(w_rms(d, a, n, &r), DT[d]);
       cr_expect(fabsl(e - ref) <= 1e-13L * ref, "%s n=%zu energy %.17g vs %.17Lg", DT[d], n, e, ref);
-      ULPS_LE(r, sqrt(e), 1, DT[d], "rms vs sqrt(energy)");
+      EXPECT_ULPS(r, sqrt(e), 1, DT[d], "rms vs sqrt(energy)");
       free(a);
     }
   }
