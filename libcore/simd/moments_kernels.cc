@@ -14,6 +14,7 @@
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "libcore/simd/moments_kernels.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/cache_control.h>
 #include <hwy/highway.h>
 
 #include "libcore/simd/kernels.h"
@@ -37,32 +38,48 @@ constexpr size_t kMaxLanes64 = HWY_MAX_BYTES / sizeof(double);
 
 // Sums d = x - shift and d^2 over x[begin, end) (whole vectors only) into
 // the vectors at out1 / out2. NaNs, present only when omitted, add nothing.
+//
+// While sweep 2 works from L1, memory would sit idle: each iteration also
+// prefetches the matching lines of the next block (x + ahead), which keeps
+// a single thread near the bandwidth of a plain streaming sum. Prefetching
+// past the end of the array is harmless (a hint, never a fault).
 template <bool kSkipNaN, typename T, class D64>
 HWY_INLINE void SweepDeviations(D64 d64, const T *HWY_RESTRICT x, size_t begin, size_t end,
-                                hn::Vec<D64> vshift, double *HWY_RESTRICT out1,
+                                size_t ahead, hn::Vec<D64> vshift, double *HWY_RESTRICT out1,
                                 double *HWY_RESTRICT out2) {
   const size_t N = hn::Lanes(d64);
-  auto a1 = hn::Zero(d64), b1 = hn::Zero(d64), a2 = hn::Zero(d64), b2 = hn::Zero(d64);
+  // Four independent chains per sum: an add's latency is ~4 cycles, so
+  // fewer chains would leave the FP ports idle while the data sits in L1.
+  auto a1 = hn::Zero(d64), b1 = hn::Zero(d64), c1 = hn::Zero(d64), e1 = hn::Zero(d64);
+  auto a2 = hn::Zero(d64), b2 = hn::Zero(d64), c2 = hn::Zero(d64), e2 = hn::Zero(d64);
   auto load = [&](size_t i) {
     const auto v = LoadF64(d64, x + i);
     const auto u = hn::Sub(v, vshift);
     return kSkipNaN ? hn::IfThenElseZero(hn::Not(hn::IsNaN(v)), u) : u;
   };
   size_t i = begin;
-  for (; i + 2 * N <= end; i += 2 * N) {
-    const auto u = load(i), v = load(i + N);
+  constexpr size_t kLine = 64 / sizeof(T);
+  for (; i + 4 * N <= end; i += 4 * N) {
+    for (size_t p = 0; p < 4 * N; p += kLine) hwy::Prefetch(x + ahead + i + p);
+    const auto u = load(i), v = load(i + N), w = load(i + 2 * N), z = load(i + 3 * N);
     a1 = hn::Add(a1, u);
     b1 = hn::Add(b1, v);
+    c1 = hn::Add(c1, w);
+    e1 = hn::Add(e1, z);
     a2 = hn::MulAdd(u, u, a2);
     b2 = hn::MulAdd(v, v, b2);
+    c2 = hn::MulAdd(w, w, c2);
+    e2 = hn::MulAdd(z, z, e2);
   }
-  if (i < end) {  // one vector left
+  for (; i < end; i += N) {  // at most three vectors left
     const auto u = load(i);
     a1 = hn::Add(a1, u);
     a2 = hn::MulAdd(u, u, a2);
   }
-  hn::Store(hn::Add(a1, b1), d64, out1);
-  hn::Store(hn::Add(a2, b2), d64, out2);
+  a1 = hn::Add(hn::Add(a1, b1), hn::Add(c1, e1));
+  a2 = hn::Add(hn::Add(a2, b2), hn::Add(c2, e2));
+  hn::Store(a1, d64, out1);
+  hn::Store(a2, d64, out2);
 }
 
 // Second sweep and final fields, shared by the fast and careful paths.
@@ -79,9 +96,11 @@ void FinishFinite(const T *HWY_RESTRICT x, size_t n, double shift, bool has_nan,
   for (size_t begin = 0; begin < vec_end || parts == 0; begin += kSub, ++parts) {
     const size_t end = begin + kSub < vec_end ? begin + kSub : vec_end;
     if (has_nan)
-      SweepDeviations<true>(d64, x, begin, end, vshift, part1 + parts * N, part2 + parts * N);
+      SweepDeviations<true>(d64, x, begin, end, n, vshift, part1 + parts * N,
+                            part2 + parts * N);
     else
-      SweepDeviations<false>(d64, x, begin, end, vshift, part1 + parts * N, part2 + parts * N);
+      SweepDeviations<false>(d64, x, begin, end, n, vshift, part1 + parts * N,
+                             part2 + parts * N);
   }
   for (; parts > 1; parts = (parts + 1) / 2) {  // pairwise, in place
     for (size_t k = 0; 2 * k < parts; ++k) {
@@ -160,26 +179,29 @@ void BlockMomentsT(const T *HWY_RESTRICT x, size_t n, bool omit_nan, BlockMoment
   // enough to serve as the shift.
   const hn::ScalableTag<T> d;
   const size_t N = hn::Lanes(d);
-  auto s0 = hn::Zero(d), s1 = hn::Zero(d);
+  auto s0 = hn::Zero(d), s1 = hn::Zero(d), s2 = hn::Zero(d), s3 = hn::Zero(d);
   auto lo0 = hn::Set(d, x[0]), lo1 = lo0, hi0 = lo0, hi1 = lo0;
   size_t i = 0;
-  for (; i + 2 * N <= n; i += 2 * N) {
+  for (; i + 4 * N <= n; i += 4 * N) {
     const auto a = hn::LoadU(d, x + i), b = hn::LoadU(d, x + i + N);
+    const auto c = hn::LoadU(d, x + i + 2 * N), e = hn::LoadU(d, x + i + 3 * N);
     s0 = hn::Add(s0, a);
     s1 = hn::Add(s1, b);
-    lo0 = hn::Min(lo0, a);
-    lo1 = hn::Min(lo1, b);
-    hi0 = hn::Max(hi0, a);
-    hi1 = hn::Max(hi1, b);
+    s2 = hn::Add(s2, c);
+    s3 = hn::Add(s3, e);
+    lo0 = hn::Min(lo0, hn::Min(a, b));
+    lo1 = hn::Min(lo1, hn::Min(c, e));
+    hi0 = hn::Max(hi0, hn::Max(a, b));
+    hi1 = hn::Max(hi1, hn::Max(c, e));
   }
-  if (i + N <= n) {
+  for (; i + N <= n; i += N) {
     const auto a = hn::LoadU(d, x + i);
     s0 = hn::Add(s0, a);
     lo0 = hn::Min(lo0, a);
     hi0 = hn::Max(hi0, a);
-    i += N;
   }
-  T sum = hn::GetLane(hn::SumOfLanes(d, hn::Add(s0, s1)));
+  s0 = hn::Add(hn::Add(s0, s1), hn::Add(s2, s3));
+  T sum = hn::GetLane(hn::SumOfLanes(d, s0));
   T lo = hn::GetLane(hn::MinOfLanes(d, hn::Min(lo0, lo1)));
   T hi = hn::GetLane(hn::MaxOfLanes(d, hn::Max(hi0, hi1)));
   for (; i < n; ++i) {
