@@ -16,9 +16,6 @@ void linspace(double start, double stop, std::size_t num, bool endpoint, T *out)
 template <class T>
 void concat(const T *const *parts, const std::size_t *lens, std::size_t count, T *out);
 
-template <class T>
-void cumsum(const T *x, std::size_t n, T *out);
-
 }  // namespace core
 
 #endif

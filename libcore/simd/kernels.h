@@ -61,6 +61,13 @@ void block_co_moments(const double *x, const double *y, std::size_t n, double mx
 std::uint64_t block_sign_changes(const float *x, std::size_t n);
 std::uint64_t block_sign_changes(const double *x, std::size_t n);
 
+// ---- prefix sums (scan_kernels.cc) ----------------------------------------
+
+// out[i] = x[0] + ... + x[i] in compensated float64, rounded once; out may
+// equal x.
+void cumsum(const float *x, std::size_t n, float *out);
+void cumsum(const double *x, std::size_t n, double *out);
+
 // ---- generators (generate_kernels.cc) -------------------------------------
 
 // out[i] = start + (double)(first + i) * step, one multiply and one add in

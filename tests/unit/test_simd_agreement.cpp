@@ -150,6 +150,34 @@ Test(simd_agreement, pcm_roundtrip_is_exact) {
   }
 }
 
+// Each target cuts cumsum chunks into as many segments as it has float64
+// lanes, so the order of the compensated additions differs; every target
+// must still round the exact prefix sums the same to within one ulp.
+Test(simd_agreement, cumsum) {
+  const std::size_t n = 100003;
+  const auto xf = random_f32(n, 0.5, 7);
+  const auto xd = random_f64(n, -3.0, 8);
+  struct Out {
+    std::vector<float> f;
+    std::vector<double> d;
+  };
+  auto res = per_target<Out>([&] {
+    Out o{std::vector<float>(n), std::vector<double>(n)};
+    cr_assert_eq(core_cumsum_f32(xf.data(), n, o.f.data()), CORE_OK);
+    cr_assert_eq(core_cumsum_f64(xd.data(), n, o.d.data()), CORE_OK);
+    return o;
+  });
+  for (const auto &r : res) {
+    std::size_t fbad = 0, dbad = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      fbad += fulps(r.second.f[i], res[0].second.f[i]) > 1.0;
+      dbad += ulps(r.second.d[i], res[0].second.d[i]) > 1.0;
+    }
+    cr_expect_eq(fbad, 0u, "%s: %zu float32 prefix sums differ by > 1 ulp", r.first, fbad);
+    cr_expect_eq(dbad, 0u, "%s: %zu float64 prefix sums differ by > 1 ulp", r.first, dbad);
+  }
+}
+
 Test(simd_agreement, reductions_and_transforms) {
   const std::size_t n = 100003;
   const auto x = random_f32(n, 0.0, 5), y = random_f32(n, 1.0, 6);
