@@ -112,7 +112,7 @@ core_status cumsum(const char *fn, const T *x, std::size_t n, T *out) {
   CORE_REQUIRE_ARRAY(out, n);
   CORE_REQUIRE(x == out || !core::abi::overlaps(x, n * sizeof(T), out, n * sizeof(T)),
                "x and out overlap without being the same array");
-  core::simd::cumsum(x, n, out);
+  core::cumsum(x, n, out);
   return CORE_OK;
 }
 

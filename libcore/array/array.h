@@ -13,6 +13,11 @@ bool arange_length(double start, double stop, double step, std::size_t *n);
 template <class T>
 void linspace(double start, double stop, std::size_t num, bool endpoint, T *out);
 
+// Compensated cumsum; large inputs in two parallel passes, bit-identical
+// to the serial result.
+template <class T>
+void cumsum(const T *x, std::size_t n, T *out);
+
 template <class T>
 void concat(const T *const *parts, const std::size_t *lens, std::size_t count, T *out);
 

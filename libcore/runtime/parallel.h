@@ -13,6 +13,7 @@
 #include "libcore/runtime/threads.h"
 
 #if CORE_HAVE_TBB
+#include <tbb/parallel_for.h>
 #include <tbb/parallel_invoke.h>
 #endif
 
@@ -57,6 +58,20 @@ R reduce_blocks(std::size_t nblocks, const Leaf &leaf, const Merge &merge) {
   R result;
   run_in_arena([&] { result = detail::tree_reduce<R>(0, nblocks, true, leaf, merge); });
   return result;
+}
+
+// Runs fn(i) for every i in [0, count), concurrently in libcore's arena
+// when it has more than one thread. fn must write disjoint data; the order
+// of the calls is unspecified, so results must not depend on it.
+template <class Fn>
+void for_each_index(std::size_t count, const Fn &fn) {
+#if CORE_HAVE_TBB
+  if (count > 1 && num_threads() > 1) {
+    run_in_arena([&] { tbb::parallel_for(std::size_t(0), count, [&](std::size_t i) { fn(i); }); });
+    return;
+  }
+#endif
+  for (std::size_t i = 0; i < count; ++i) fn(i);
 }
 
 // Number of blocks of `block` elements covering n (n >= 1).

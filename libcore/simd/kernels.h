@@ -63,10 +63,21 @@ std::uint64_t block_sign_changes(const double *x, std::size_t n);
 
 // ---- prefix sums (scan_kernels.cc) ----------------------------------------
 
-// out[i] = x[0] + ... + x[i] in compensated float64, rounded once; out may
-// equal x.
-void cumsum(const float *x, std::size_t n, float *out);
-void cumsum(const double *x, std::size_t n, double *out);
+struct Carry;  // carry.h
+
+// Elements per lane of a cumsum chunk: a chunk has 2 * lanes totals.
+constexpr std::size_t kCumsumSegment = 128;
+
+// Elements per cumsum chunk on this CPU's target (lanes x segment length).
+std::size_t cumsum_chunk();
+// out[i] = carry + x[0] + ... + x[i] in compensated float64, rounded once;
+// out may equal x. Carry is what came before x (zero for a whole array).
+void cumsum_from(const float *x, std::size_t n, Carry carry, float *out);
+void cumsum_from(const double *x, std::size_t n, Carry carry, double *out);
+// The segment totals of nchunks whole chunks (2 * lanes doubles per chunk),
+// exactly as cumsum_from adds them to its carry.
+void cumsum_totals(const float *x, std::size_t nchunks, double *totals);
+void cumsum_totals(const double *x, std::size_t nchunks, double *totals);
 
 // ---- generators (generate_kernels.cc) -------------------------------------
 

@@ -24,6 +24,7 @@
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
+#include "libcore/simd/carry.h"
 #include "libcore/simd/kernels.h"
 #include "libcore/simd/load-inl.h"
 
@@ -33,20 +34,8 @@ namespace simd {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-constexpr size_t kSegment = 128;  // 3 buffers x 8 KiB of stack on AVX-512
+constexpr size_t kSegment = kCumsumSegment;  // 3 buffers x 8 KiB of stack on AVX-512
 constexpr size_t kMaxLanes = HWY_MAX_BYTES / sizeof(double);
-
-// Compensated running total across segments and chunks (Neumaier).
-struct Carry {
-  double sum = 0.0, comp = 0.0;
-  void add(double v) {
-    const double t = sum + v;
-    const double e = std::fabs(sum) >= std::fabs(v) ? (sum - t) + v : (v - t) + sum;
-    comp += std::isfinite(t) ? e : 0.0;
-    sum = t;
-  }
-  double value() const { return std::isfinite(sum) ? sum + comp : sum; }
-};
 
 // Copies the L x L tile at src (rows src_stride apart) transposed to dst
 // (rows dst_stride apart). float32 tiles of 4 or 8 lanes go through
@@ -107,8 +96,32 @@ HWY_INLINE void FromRows(DT dt, const T *HWY_RESTRICT rows, T *HWY_RESTRICT segm
   for (size_t k = 0; k < kSegment; k += L) TransposeTile(dt, rows + k * L, L, segments + k, kSegment);
 }
 
+// Step 2 for one chunk already in `rows`: the lane chains. With sums and
+// comps non-null every row's running values are kept for the emit; either
+// way the lanes' totals and error terms end in lane[0, L) and lane[L, 2L).
+template <class D, typename T>
+HWY_INLINE void ScanRows(D d, const T *HWY_RESTRICT rows, double *HWY_RESTRICT sums,
+                         double *HWY_RESTRICT comps, double *HWY_RESTRICT lane) {
+  const size_t L = hn::Lanes(d);
+  auto s = hn::Zero(d), c = hn::Zero(d);
+  for (size_t k = 0; k < kSegment; ++k) {
+    const auto v = LoadF64(d, rows + k * L);
+    const auto t = hn::Add(s, v);
+    const auto z = hn::Sub(t, s);
+    c = hn::Add(c, hn::Add(hn::Sub(s, hn::Sub(t, z)), hn::Sub(v, z)));
+    s = t;
+    if (sums != nullptr) {
+      hn::Store(s, d, sums + k * L);
+      hn::Store(c, d, comps + k * L);
+    }
+  }
+  hn::StoreU(s, d, lane);  // lane may be the driver's (unaligned) totals
+  hn::StoreU(c, d, lane + L);
+}
+
+// The cumsum of x[0, n) given the carry of everything before x.
 template <typename T>
-void CumsumT(const T *HWY_RESTRICT x, size_t n, T *out) {
+void CumsumFromT(const T *HWY_RESTRICT x, size_t n, Carry carry, T *out) {
   const hn::ScalableTag<double> d;
   const hn::Rebind<T, decltype(d)> dt;  // one row of the chunk: L elements of T
   const size_t L = hn::Lanes(d);
@@ -116,30 +129,16 @@ void CumsumT(const T *HWY_RESTRICT x, size_t n, T *out) {
   HWY_ALIGN T rows[kSegment * kMaxLanes];  // transposed input, then output
   HWY_ALIGN double sums[kSegment * kMaxLanes], comps[kSegment * kMaxLanes];
   HWY_ALIGN double lane[2 * kMaxLanes];
-  Carry carry;
   size_t base = 0;
   for (; base + chunk <= n; base += chunk) {
     ToRows(dt, x + base, rows);  // 1. transpose (x may equal out: read all first)
+    ScanRows(d, rows, sums, comps, lane);  // 2. one TwoSum chain, L lanes
 
-    auto s = hn::Zero(d), c = hn::Zero(d);  // 2. one TwoSum chain, L lanes
-    for (size_t k = 0; k < kSegment; ++k) {
-      const auto v = LoadF64(d, rows + k * L);
-      const auto t = hn::Add(s, v);
-      const auto z = hn::Sub(t, s);
-      c = hn::Add(c, hn::Add(hn::Sub(s, hn::Sub(t, z)), hn::Sub(v, z)));
-      s = t;
-      hn::Store(s, d, sums + k * L);
-      hn::Store(c, d, comps + k * L);
-    }
-
-    hn::Store(s, d, lane);  // 3. per-lane offsets: all that came before
-    hn::Store(c, d, lane + L);
-    for (size_t j = 0; j < L; ++j) {
+    for (size_t j = 0; j < L; ++j) {  // 3. per-lane offsets: all that came before
       const double total = lane[j], total_comp = lane[L + j];
       lane[j] = carry.sum;
       lane[L + j] = carry.comp;
-      carry.add(total);
-      if (std::isfinite(total_comp)) carry.add(total_comp);
+      carry.add_segment(total, total_comp);
     }
     const auto hi = hn::Load(d, lane), lo = hn::Load(d, lane + L);
 
@@ -159,8 +158,35 @@ void CumsumT(const T *HWY_RESTRICT x, size_t n, T *out) {
   }
 }
 
-void CumsumF32(const float *x, size_t n, float *out) { CumsumT(x, n, out); }
-void CumsumF64(const double *x, size_t n, double *out) { CumsumT(x, n, out); }
+// Pass 1 of the parallel cumsum: for each whole chunk, the segment totals
+// and error terms exactly as CumsumFromT computes them (2L per chunk).
+template <typename T>
+void CumsumTotalsT(const T *HWY_RESTRICT x, size_t nchunks, double *HWY_RESTRICT totals) {
+  const hn::ScalableTag<double> d;
+  const hn::Rebind<T, decltype(d)> dt;
+  const size_t L = hn::Lanes(d);
+  HWY_ALIGN T rows[kSegment * kMaxLanes];
+  for (size_t c = 0; c < nchunks; ++c) {
+    ToRows(dt, x + c * L * kSegment, rows);
+    ScanRows(d, rows, static_cast<double *>(nullptr), static_cast<double *>(nullptr),
+             totals + c * 2 * L);
+  }
+}
+
+size_t CumsumChunk() { return hn::Lanes(hn::ScalableTag<double>()) * kSegment; }
+
+void CumsumFromF32(const float *x, size_t n, Carry carry, float *out) {
+  CumsumFromT(x, n, carry, out);
+}
+void CumsumFromF64(const double *x, size_t n, Carry carry, double *out) {
+  CumsumFromT(x, n, carry, out);
+}
+void CumsumTotalsF32(const float *x, size_t nchunks, double *totals) {
+  CumsumTotalsT(x, nchunks, totals);
+}
+void CumsumTotalsF64(const double *x, size_t nchunks, double *totals) {
+  CumsumTotalsT(x, nchunks, totals);
+}
 
 }  // namespace HWY_NAMESPACE
 }  // namespace simd
@@ -171,14 +197,24 @@ HWY_AFTER_NAMESPACE();
 namespace core {
 namespace simd {
 
-HWY_EXPORT(CumsumF32);
-HWY_EXPORT(CumsumF64);
+HWY_EXPORT(CumsumFromF32);
+HWY_EXPORT(CumsumFromF64);
+HWY_EXPORT(CumsumTotalsF32);
+HWY_EXPORT(CumsumTotalsF64);
+HWY_EXPORT(CumsumChunk);
 
-void cumsum(const float *x, std::size_t n, float *out) {
-  HWY_DYNAMIC_DISPATCH(CumsumF32)(x, n, out);
+std::size_t cumsum_chunk() { return HWY_DYNAMIC_DISPATCH(CumsumChunk)(); }
+void cumsum_from(const float *x, std::size_t n, Carry carry, float *out) {
+  HWY_DYNAMIC_DISPATCH(CumsumFromF32)(x, n, carry, out);
 }
-void cumsum(const double *x, std::size_t n, double *out) {
-  HWY_DYNAMIC_DISPATCH(CumsumF64)(x, n, out);
+void cumsum_from(const double *x, std::size_t n, Carry carry, double *out) {
+  HWY_DYNAMIC_DISPATCH(CumsumFromF64)(x, n, carry, out);
+}
+void cumsum_totals(const float *x, std::size_t nchunks, double *totals) {
+  HWY_DYNAMIC_DISPATCH(CumsumTotalsF32)(x, nchunks, totals);
+}
+void cumsum_totals(const double *x, std::size_t nchunks, double *totals) {
+  HWY_DYNAMIC_DISPATCH(CumsumTotalsF64)(x, nchunks, totals);
 }
 
 }  // namespace simd

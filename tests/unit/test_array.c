@@ -783,3 +783,20 @@ BOTH(results_independent_of_thread_count) {
   for (int op = 0; op < 3; ++op) free(ref[op]);
   free(x), free(got);
 }
+
+/* The parallel cumsum (two passes over large inputs) in place: pass 2 must
+ * not overwrite what pass 1 or another range still reads. */
+Test(array, cumsum_in_place_parallel) {
+  const size_t n = 2000003;
+  float *x = malloc(n * sizeof *x), *want = malloc(n * sizeof *want);
+  cr_assert(x != NULL && want != NULL);
+  tu_rng r = tu_rng_make(5);
+  for (size_t i = 0; i < n; ++i) x[i] = (float)tu_normal(&r, 0.1, 1.0);
+  cr_assert_eq(core_set_num_threads(2), CORE_OK);
+  cr_assert_eq(core_cumsum_f32(x, n, want), CORE_OK);
+  cr_assert_eq(core_cumsum_f32(x, n, x), CORE_OK);
+  cr_assert(memcmp(x, want, n * sizeof *x) == 0, "in-place parallel cumsum differs");
+  cr_assert_eq(core_set_num_threads(0), CORE_OK);
+  free(x);
+  free(want);
+}
