@@ -1,0 +1,111 @@
+/*
+ * bindings/core.i — libcore's one SWIG interface, shared by every language.
+ *
+ * Layout (GDAL / Xapian style):
+ *   1. this file: the C headers, the whitelist of what is wrapped, and the
+ *      rules every language follows;
+ *   2. bindings/<lang>/core_<lang>.i: that language's typemaps (arrays
+ *      without copies, status -> exception or error) and names, included
+ *      below before the declarations so they apply to them;
+ *   3. a thin hand-written idiomatic layer per language on top of the
+ *      generated one (Java dev.libcore, C# LibCore, Go package core).
+ *
+ * Rules for every language:
+ *   - Every pointer + length pair is spelled (const float *x, size_t n) or
+ *     (const double *x, size_t n) in the headers, so one multi-argument
+ *     typemap per language covers every function.
+ *   - A non-CORE_OK status becomes the language's error carrying the status
+ *     code and core_last_error_message(). The message is thread-local: it
+ *     must be read inside the same native call (a %exception block or a C
+ *     helper), never by a second call that could land on another OS thread
+ *     (Go moves goroutines between threads between cgo calls).
+ *   - size_t is 64-bit in every language.
+ *   - Nothing is wrapped unless it is named in the whitelist below: a new
+ *     function in a header stays invisible to the bindings until it is
+ *     added here on purpose.
+ */
+%module core
+
+%{
+#include <core/core.h>
+%}
+
+/* The headers' export and attribute macros mean nothing to SWIG. */
+#define CORE_API
+#define CORE_NODISCARD
+
+%include <stdint.i>
+
+/* ---- whitelist ----------------------------------------------------------- */
+
+/* Every function is ignored unless named here. Types and enum constants
+ * (core_status, core_nan_policy, core_stats_t) are wrapped as declared. */
+%rename("$ignore", %$isfunction) "";
+
+%define CORE_WRAP(name)
+%rename("%s") name;
+%enddef
+
+/* runtime (core.h) */
+CORE_WRAP(core_version)
+CORE_WRAP(core_version_number)
+CORE_WRAP(core_abi_version)
+CORE_WRAP(core_status_str)
+CORE_WRAP(core_last_error_message)
+CORE_WRAP(core_simd_target)
+CORE_WRAP(core_set_num_threads)
+CORE_WRAP(core_get_num_threads)
+
+/* array (array.h) */
+%define CORE_WRAP_DTYPES(stem)
+CORE_WRAP(stem ## _f32)
+CORE_WRAP(stem ## _f64)
+%enddef
+CORE_WRAP(core_arange_len)
+CORE_WRAP_DTYPES(core_arange)
+CORE_WRAP_DTYPES(core_linspace)
+CORE_WRAP_DTYPES(core_fill)
+CORE_WRAP_DTYPES(core_zeros)
+CORE_WRAP_DTYPES(core_ones)
+CORE_WRAP(core_concat_len)
+CORE_WRAP_DTYPES(core_concat)
+CORE_WRAP_DTYPES(core_cumsum)
+CORE_WRAP_DTYPES(core_normalize)
+CORE_WRAP_DTYPES(core_normal_pdf)
+CORE_WRAP(core_pcm16_to_f32)
+CORE_WRAP(core_pcm16_to_f64)
+CORE_WRAP(core_f32_to_pcm16)
+CORE_WRAP(core_f64_to_pcm16)
+
+/* stats (stats.h) */
+CORE_WRAP_DTYPES(core_stats)
+CORE_WRAP(core_stats_merge)
+CORE_WRAP(core_stats_var)
+CORE_WRAP(core_stats_std)
+CORE_WRAP_DTYPES(core_min)
+CORE_WRAP_DTYPES(core_max)
+CORE_WRAP_DTYPES(core_mean)
+CORE_WRAP_DTYPES(core_var)
+CORE_WRAP_DTYPES(core_std)
+CORE_WRAP_DTYPES(core_dot)
+CORE_WRAP_DTYPES(core_corrcoef)
+CORE_WRAP_DTYPES(core_energy)
+CORE_WRAP_DTYPES(core_rms)
+CORE_WRAP_DTYPES(core_zero_crossing_rate)
+CORE_WRAP_DTYPES(core_percentile)
+
+/* ---- per-language typemaps and names ------------------------------------- */
+
+#if defined(SWIGJAVA)
+%include "java/core_java.i"
+#elif defined(SWIGCSHARP)
+%include "csharp/core_csharp.i"
+#elif defined(SWIGGO)
+%include "go/core_go.i"
+#endif
+
+/* ---- the C API ------------------------------------------------------------ */
+
+%include "core/core.h"
+%include "core/array.h"
+%include "core/stats.h"
