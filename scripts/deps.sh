@@ -2,9 +2,14 @@
 # Installs the Debian packages libcore builds and tests with, when missing.
 # Sourced by tests/run.sh and examples/demo.sh. Needs root or sudo to
 # install; with everything present it installs nothing and needs neither.
+# Bindings: SWIG, a JDK with JUnit 5 (and Commons Math for the Java
+# benchmark's peer), Go. The .NET SDK is not a Debian package: the C#
+# binding builds where `dotnet` is already installed and is skipped (and
+# said so in meson's summary) elsewhere.
 LIBCORE_PACKAGES="meson ninja-build pkg-config g++ libtbb-dev libhwy-dev libxxhash-dev \
 libkissfft-dev libsndfile1-dev libsoxr-dev libcriterion-dev libcmocka-dev \
-libbenchmark-dev python3 python3-numpy"
+libbenchmark-dev python3 python3-numpy \
+swig default-jdk-headless junit5 libcommons-math3-java golang-go"
 
 libcore_install_deps() {
   missing=""
