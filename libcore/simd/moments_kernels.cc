@@ -60,7 +60,8 @@ HWY_INLINE void SweepDeviations(D64 d64, const T *HWY_RESTRICT x, size_t begin, 
   size_t i = begin;
   constexpr size_t kLine = 64 / sizeof(T);
   for (; i + 4 * N <= end; i += 4 * N) {
-    for (size_t p = 0; p < 4 * N; p += kLine) hwy::Prefetch(x + ahead + i + p);
+    if (ahead != 0)
+      for (size_t p = 0; p < 4 * N; p += kLine) hwy::Prefetch(x + ahead + i + p);
     const auto u = load(i), v = load(i + N), w = load(i + 2 * N), z = load(i + 3 * N);
     a1 = hn::Add(a1, u);
     b1 = hn::Add(b1, v);
@@ -90,16 +91,19 @@ void FinishFinite(const T *HWY_RESTRICT x, size_t n, double shift, bool has_nan,
   const size_t N = hn::Lanes(d64);
   const size_t vec_end = n - n % N;
   const auto vshift = hn::Set(d64, shift);
+  // Only a full block is likely to be followed by another one; a short
+  // block is the array's last (or only) one, with nothing to prefetch.
+  const size_t ahead = n == kBlock ? n : 0;
   HWY_ALIGN double part1[kMaxSub * kMaxLanes64];
   HWY_ALIGN double part2[kMaxSub * kMaxLanes64];
   size_t parts = 0;
   for (size_t begin = 0; begin < vec_end || parts == 0; begin += kSub, ++parts) {
     const size_t end = begin + kSub < vec_end ? begin + kSub : vec_end;
     if (has_nan)
-      SweepDeviations<true>(d64, x, begin, end, n, vshift, part1 + parts * N,
+      SweepDeviations<true>(d64, x, begin, end, ahead, vshift, part1 + parts * N,
                             part2 + parts * N);
     else
-      SweepDeviations<false>(d64, x, begin, end, n, vshift, part1 + parts * N,
+      SweepDeviations<false>(d64, x, begin, end, ahead, vshift, part1 + parts * N,
                              part2 + parts * N);
   }
   for (; parts > 1; parts = (parts + 1) / 2) {  // pairwise, in place
