@@ -1,0 +1,59 @@
+// Package core is the Go binding of libcore, the native engine for
+// real-time speech and ML services: NumPy-style array creation and
+// one-pass SIMD statistics over float32 and float64 slices.
+//
+// Module path: libcore.dev/core (installed by `meson install` as source to
+// <prefix>/share/libcore/go; see README.md for how a program uses it). The
+// package is a thin layer over a SWIG-generated raw binding
+// (internal/capi), which is in turn a thin layer over the C API in
+// include/core/*.h: the headers are the contract for every value, NaN rule
+// and error returned here.
+//
+// # Names
+//
+// Functions are the NumPy / C names in Go CamelCase. The unsuffixed
+// function takes float32 ([]float32, the dtype of audio and ML features);
+// its float64 twin has the same name with the suffix F64: Stats /
+// StatsF64, Arange / ArangeF64, CumsumInto / CumsumIntoF64. Statistics
+// are accumulated and returned in float64 for both dtypes.
+//
+// Functions returning a slice allocate it (sized with libcore's *_len
+// helpers where the length is not given). The ...Into and ...InPlace
+// variants write into a slice the caller owns, for loops that must not
+// allocate.
+//
+// # Slices
+//
+// Slices are passed to C without a copy: libcore reads (or writes) the
+// slice's own memory during the call and keeps no reference afterwards.
+// This is legal under the cgo pointer rules and checked under
+// GODEBUG=cgocheck=2 by the tests. A nil or empty slice is an array of
+// length 0: what that means (an error, NaN, or an empty summary) is what
+// the C header says, as documented on each function.
+//
+// # Errors
+//
+// Every function that can fail returns an error, which is nil or a *Error
+// carrying the libcore status (a Status, like syscall.Errno) and the
+// libcore detail message. The message is captured inside the same C call
+// that failed: libcore keeps it per OS thread and the Go scheduler may move
+// a goroutine to another thread between two cgo calls, so it is never read
+// by a second call. Errors found by the binding before calling libcore
+// (mismatched lengths, negative sizes or ddof) are *Error values too, with
+// Status ErrInvalidArgument (or ErrBufferTooSmall for a short destination)
+// and a message naming the Go arguments. Test with errors.Is:
+//
+//	if errors.Is(err, core.ErrEmpty) { ... }
+//
+// On error the float64 result is NaN and slices are nil, so an ignored
+// error does not pass for a value.
+//
+// Handle types (the stateful modules of later libcore versions) will have a
+// Close method that releases the C object; Close is idempotent.
+//
+// # Threads
+//
+// Every function may be called from any number of goroutines at once.
+// libcore runs large inputs in parallel in its own oneTBB arena, sized by
+// SetNumThreads; results do not depend on the thread count.
+package core

@@ -1,0 +1,3 @@
+module libcore.dev/core
+
+go 1.19

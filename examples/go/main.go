@@ -1,0 +1,101 @@
+// Command example shows the Go binding of libcore on a short synthetic
+// audio clip: PCM conversion, a one-pass summary, signal measures, a
+// percentile, array creation and error handling.
+//
+// Run it from the build tree (see bindings/go/README.md):
+//
+//	ninja -C build bindings/go/core_go_example && build/bindings/go/core_go_example
+//
+// or from this folder with `go run .` once go.mod's replace line points at
+// the module (the build tree's build/bindings/go/module, or an installed
+// <prefix>/share/libcore/go) and pkg-config finds libcore.pc.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+
+	"libcore.dev/core"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "example:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	fmt.Printf("libcore %s (ABI %d), SIMD target %s, %d threads\n",
+		core.Version(), core.ABIVersion(), core.SimdTarget(), core.NumThreads())
+
+	// 0.5 s of a 440 Hz tone at 16 kHz as int16 PCM.
+	const rate = 16000
+	t, err := core.Arange(0, 0.5, 1.0/rate)
+	if err != nil {
+		return err
+	}
+	pcm := make([]int16, len(t))
+	for i, s := range t {
+		pcm[i] = int16(math.Round(0.8 * 32767 * math.Sin(2*math.Pi*440*float64(s))))
+	}
+
+	x, err := core.FromPCM16(pcm) // float32 in [-1, 1), no copy into C
+	if err != nil {
+		return err
+	}
+	s, err := core.Stats(x, core.NanOmit)
+	if err != nil {
+		return err
+	}
+	std, err := s.Std(1)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("samples %d: min %.4f max %.4f mean %+.2e std %.4f\n", s.Count, s.Min, s.Max, s.Mean, std)
+
+	rms, err := core.Rms(x)
+	if err != nil {
+		return err
+	}
+	zcr, err := core.ZeroCrossingRate(x)
+	if err != nil {
+		return err
+	}
+	p95, err := core.Percentile(x, 95, core.NanOmit)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("rms %.4f, zero crossings %.1f per second, 95th percentile %.4f\n",
+		rms, zcr*rate, p95)
+
+	// A gain of 1.5 and back to PCM: the clipped count reports the
+	// saturation instead of hiding it.
+	for i := range x {
+		x[i] *= 1.5
+	}
+	_, clipped, err := core.ToPCM16(x)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("gain 1.5, back to PCM16: %d of %d samples clipped\n", clipped, len(x))
+
+	grid, err := core.LinspaceF64(0, 1, 5, true)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("linspace(0, 1, 5) = %v\n", grid)
+
+	// Errors are *core.Error values carrying libcore's status and message.
+	if _, err := core.Min(nil); errors.Is(err, core.ErrEmpty) {
+		fmt.Printf("min of nothing: %v\n", err)
+	} else {
+		return fmt.Errorf("min of nothing gave %v", err)
+	}
+	if _, err := core.Dot([]float32{1, 2}, []float32{1}); err == nil {
+		return errors.New("mismatched lengths were accepted")
+	}
+	return nil
+}
