@@ -1,0 +1,245 @@
+/*
+ * bindings/csharp/core_csharp.i — the C# part of bindings/core.i.
+ *
+ * Included by core.i before the C declarations, so every rule here applies to
+ * them. The generated layer is internal to the LibCore assembly: the classes
+ * CoreNative (one static method per whitelisted C function, the C name kept)
+ * and CoreNativePINVOKE (the DllImport declarations, library "core_csharp").
+ * The public API is the hand-written layer in src/ (Stats, CoreArrays,
+ * CoreStats, Core). meson.build runs `swig -csharp -module CoreNative
+ * -namespace LibCore -dllimport core_csharp -outfile CoreNative.cs`; the
+ * -module option names the C# classes without touching core.i's %module.
+ * What crosses, and how:
+ *
+ *  1. (pointer, length) pairs — every `(const float *x, size_t n)` and its
+ *     kin listed below — become ONE C# parameter, a ReadOnlySpan<T> (input)
+ *     or Span<T> (output). The span is pinned with `fixed` for the call and
+ *     passed with its length as a 16-byte struct by value: no copy, and the
+ *     length can never disagree with the memory.
+ *  2. Every other pointer (an output array whose length is implied, the
+ *     second array of dot/corrcoef, a scalar result, core_stats_t) becomes a
+ *     raw unmanaged pointer (double*, float*, Stats*, ...). The idiomatic
+ *     layer pins the array or points at a local after checking lengths.
+ *     (A name-based typemap cannot tell `double *out` the array of
+ *     core_cumsum_f64 from `double *out` the scalar of core_mean_f64.)
+ *  3. core_stats_t is the hand-written blittable struct LibCore.Stats (same
+ *     layout, checked by a test); no SWIG proxy class, no native allocation.
+ *  4. core_status: a function returning it returns void in C#. A status
+ *     other than CORE_OK is turned into a pending LibCore.CoreException
+ *     INSIDE the same native call — the wrapper reads
+ *     core_last_error_message() right after the failing call, on the calling
+ *     thread, and hands status and message to a managed callback — and the
+ *     C# method throws it when the call returns (SWIG's pending-exception
+ *     mechanism, as for its own exceptions). This follows core.i's rule: the
+ *     thread-local message is never read by a second P/Invoke.
+ *  5. size_t is 64-bit (ulong). Enums are C# enums: CoreStatus, NanPolicy.
+ *  6. Before the first native call the generated methods call
+ *     NativeLibraryLoader.EnsureLoaded(), which finds libcore_csharp.so or
+ *     throws a DllNotFoundException naming every place it looked.
+ */
+
+%pragma(csharp) moduleclassmodifiers="internal static unsafe class"
+%pragma(csharp) imclassclassmodifiers="internal unsafe class"
+
+/* ---- 5. size_t and enums ------------------------------------------------------ */
+
+%apply unsigned long long { size_t };
+
+%rename(CoreStatus) core_status;
+%rename(NanPolicy) core_nan_policy;
+%typemap(csclassmodifiers) enum core_status %{
+/// <summary>The status of a libcore call (core_status). Values are pinned by the
+/// C ABI; new ones are appended. Carried by <see cref="CoreException"/>.</summary>
+public enum%}
+%typemap(csclassmodifiers) enum core_nan_policy %{
+/// <summary>What a reduction does with NaN inputs (core_nan_policy).</summary>
+public enum%}
+
+/* C# names for the enum values; each gets a doc comment, which rides in
+ * the value's attribute slot. */
+%rename(Ok) CORE_OK;
+%rename(InvalidArgument) CORE_E_INVALID_ARGUMENT;
+%rename(OutOfMemory) CORE_E_OUT_OF_MEMORY;
+%rename(BufferTooSmall) CORE_E_BUFFER_TOO_SMALL;
+%rename(Full) CORE_E_FULL;
+%rename(Empty) CORE_E_EMPTY;
+%rename(NotFound) CORE_E_NOT_FOUND;
+%rename(Io) CORE_E_IO;
+%rename(Format) CORE_E_FORMAT;
+%rename(Unsupported) CORE_E_UNSUPPORTED;
+%rename(Unavailable) CORE_E_UNAVAILABLE;
+%rename(Internal) CORE_E_INTERNAL;
+%rename(Propagate) CORE_NAN_PROPAGATE;
+%rename(Omit) CORE_NAN_OMIT;
+%csattributes CORE_OK "/// <summary>Success (CORE_OK).</summary>";
+%csattributes CORE_E_INVALID_ARGUMENT "/// <summary>A NULL pointer, bad size, NaN option or bad enum value (CORE_E_INVALID_ARGUMENT).</summary>";
+%csattributes CORE_E_OUT_OF_MEMORY "/// <summary>An allocation failed (CORE_E_OUT_OF_MEMORY).</summary>";
+%csattributes CORE_E_BUFFER_TOO_SMALL "/// <summary>An output buffer was too small (CORE_E_BUFFER_TOO_SMALL).</summary>";
+%csattributes CORE_E_FULL "/// <summary>A container is full (CORE_E_FULL).</summary>";
+%csattributes CORE_E_EMPTY "/// <summary>An operation that needs data got none (CORE_E_EMPTY).</summary>";
+%csattributes CORE_E_NOT_FOUND "/// <summary>Not found (CORE_E_NOT_FOUND).</summary>";
+%csattributes CORE_E_IO "/// <summary>An I/O error (CORE_E_IO).</summary>";
+%csattributes CORE_E_FORMAT "/// <summary>Malformed data (CORE_E_FORMAT).</summary>";
+%csattributes CORE_E_UNSUPPORTED "/// <summary>Not supported by this build (CORE_E_UNSUPPORTED).</summary>";
+%csattributes CORE_E_UNAVAILABLE "/// <summary>A resource is unavailable (CORE_E_UNAVAILABLE).</summary>";
+%csattributes CORE_E_INTERNAL "/// <summary>An internal error (CORE_E_INTERNAL).</summary>";
+%csattributes CORE_NAN_PROPAGATE "/// <summary>A NaN makes the result NaN, as np.mean and np.std (CORE_NAN_PROPAGATE).</summary>";
+%csattributes CORE_NAN_OMIT "/// <summary>NaNs are skipped and counted, as np.nanmean and np.nanstd (CORE_NAN_OMIT).</summary>";
+
+/* ---- 1. (pointer, length) pairs -> spans ------------------------------------- */
+
+%{
+/* A span as it crosses P/Invoke: pinned address and element count. */
+typedef struct core_cs_span {
+  void *data;
+  uint64_t length;
+} core_cs_span;
+%}
+
+%pragma(csharp) imclasscode=%{
+  /// <summary>A pinned span as passed by value to the wrapper (core_cs_span).</summary>
+  [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential)]
+  internal readonly struct NativeSpan {
+    internal readonly void* Data;
+    internal readonly ulong Length;
+    internal NativeSpan(void* data, int length) { Data = data; Length = (ulong)length; }
+  }
+%}
+
+%define CORE_CS_SPAN_PAIR(CTYPE, CSTYPE, SPANTYPE)
+%typemap(ctype) (CTYPE *SPAN_PTR, size_t SPAN_LEN) "core_cs_span"
+%typemap(imtype) (CTYPE *SPAN_PTR, size_t SPAN_LEN) "NativeSpan"
+%typemap(cstype) (CTYPE *SPAN_PTR, size_t SPAN_LEN) "global::System.SPANTYPE<CSTYPE>"
+%typemap(csin, pre="    fixed (CSTYPE* swig_ptr_$csinput = $csinput) {", terminator="    }")
+  (CTYPE *SPAN_PTR, size_t SPAN_LEN)
+  "new CoreNativePINVOKE.NativeSpan(swig_ptr_$csinput, $csinput.Length)"
+%typemap(in) (CTYPE *SPAN_PTR, size_t SPAN_LEN)
+  %{ $1 = ($1_ltype)$input.data; $2 = (size_t)$input.length; %}
+%typemap(freearg) (CTYPE *SPAN_PTR, size_t SPAN_LEN) ""
+%typemap(argout) (CTYPE *SPAN_PTR, size_t SPAN_LEN) ""
+%enddef
+
+CORE_CS_SPAN_PAIR(const float, float, ReadOnlySpan)
+CORE_CS_SPAN_PAIR(const double, double, ReadOnlySpan)
+CORE_CS_SPAN_PAIR(const int16_t, short, ReadOnlySpan)
+CORE_CS_SPAN_PAIR(const size_t, ulong, ReadOnlySpan)
+CORE_CS_SPAN_PAIR(float, float, Span)
+CORE_CS_SPAN_PAIR(double, double, Span)
+
+%apply (const float *SPAN_PTR, size_t SPAN_LEN) { (const float *x, size_t n), (const float *in, size_t n) };
+%apply (const double *SPAN_PTR, size_t SPAN_LEN) { (const double *x, size_t n), (const double *in, size_t n) };
+%apply (const int16_t *SPAN_PTR, size_t SPAN_LEN) { (const int16_t *in, size_t n) };
+%apply (const size_t *SPAN_PTR, size_t SPAN_LEN) { (const size_t *lens, size_t count) };
+%apply (float *SPAN_PTR, size_t SPAN_LEN) {
+  (float *x, size_t n), (float *out, size_t n), (float *out, size_t cap),
+  (float *scratch, size_t scratch_cap) };
+%apply (double *SPAN_PTR, size_t SPAN_LEN) {
+  (double *x, size_t n), (double *out, size_t n), (double *out, size_t cap),
+  (double *scratch, size_t scratch_cap) };
+
+/* ---- 2. other pointers -> raw unmanaged pointers ------------------------------ */
+
+%define CORE_CS_POINTER(CTYPE, CSTYPE)
+%typemap(ctype) CTYPE * "CTYPE *"
+%typemap(imtype) CTYPE * "CSTYPE*"
+%typemap(cstype) CTYPE * "CSTYPE*"
+%typemap(csin) CTYPE * "$csinput"
+%typemap(in) CTYPE * %{ $1 = ($1_ltype)$input; %}
+%typemap(freearg) CTYPE * ""
+%typemap(argout) CTYPE * ""
+%enddef
+
+CORE_CS_POINTER(float, float)
+CORE_CS_POINTER(const float, float)
+CORE_CS_POINTER(double, double)
+CORE_CS_POINTER(const double, double)
+CORE_CS_POINTER(int16_t, short)
+CORE_CS_POINTER(size_t, ulong)
+CORE_CS_POINTER(core_stats_t, Stats)
+CORE_CS_POINTER(const core_stats_t, Stats)
+CORE_CS_POINTER(const float *const, float*)
+CORE_CS_POINTER(const double *const, double*)
+
+/* ---- 3. core_stats_t is LibCore.Stats ------------------------------------------ */
+
+%ignore core_stats_t;
+
+/* ---- 4. core_status -> CoreException -------------------------------------------- */
+
+%{
+/* Set by the managed side once (CoreNativePINVOKE's static constructor):
+ * makes a pending LibCore.CoreException from a status and a message. */
+typedef void (SWIGSTDCALL *core_cs_error_callback)(int status, const char *name,
+                                                    const char *message);
+static core_cs_error_callback core_cs_on_error = 0;
+
+#ifdef __cplusplus
+extern "C"
+#endif
+SWIGEXPORT void SWIGSTDCALL CoreCSharp_RegisterErrorCallback(core_cs_error_callback cb) {
+  core_cs_on_error = cb;
+}
+
+/* Called in the wrapper right after a libcore call returned `status` !=
+ * CORE_OK, on the same thread, before anything else can touch the
+ * thread-local message. */
+static void core_cs_raise(core_status status) {
+  const char *name = core_status_str(status);
+  const char *msg = core_last_error_message(); /* borrowed: read it last */
+  if (!msg) msg = "";
+  if (core_cs_on_error)
+    core_cs_on_error((int)status, name, msg);
+  else
+    SWIG_CSharpSetPendingException(SWIG_CSharpApplicationException, msg);
+}
+%}
+
+%pragma(csharp) imclasscode=%{
+  /// <summary>Receives a failed status and libcore's message from the wrapper.</summary>
+  internal sealed class CoreErrorHelper {
+    [global::System.Runtime.InteropServices.UnmanagedFunctionPointer(global::System.Runtime.InteropServices.CallingConvention.Cdecl)]
+    internal delegate void ErrorDelegate(int status,
+        [global::System.Runtime.InteropServices.MarshalAs(global::System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string name,
+        [global::System.Runtime.InteropServices.MarshalAs(global::System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string message);
+
+    static readonly ErrorDelegate errorDelegate = new ErrorDelegate(SetPendingCoreException);
+
+    [global::System.Runtime.InteropServices.DllImport("core_csharp", EntryPoint="CoreCSharp_RegisterErrorCallback")]
+    static extern void CoreCSharp_RegisterErrorCallback(ErrorDelegate cb);
+
+    static void SetPendingCoreException(int status, string name, string message) {
+      SWIGPendingException.Set(new CoreException((CoreStatus)status, message, name));
+    }
+
+    static CoreErrorHelper() { CoreCSharp_RegisterErrorCallback(errorDelegate); }
+  }
+  static readonly CoreErrorHelper coreErrorHelper = new CoreErrorHelper();
+%}
+
+%typemap(cstype, out="void") core_status "CoreStatus"
+%typemap(out, canthrow=1) core_status %{
+  $result = (int)$1;
+  if ($1 != CORE_OK) core_cs_raise($1);
+%}
+%typemap(csout, excode=SWIGEXCODE) core_status {
+    NativeLibraryLoader.EnsureLoaded();
+    $imcall;$excode
+  }
+
+/* ---- 6. load the native library with a clear error first ------------------------ */
+
+%typemap(csout, excode=SWIGEXCODE) int {
+    NativeLibraryLoader.EnsureLoaded();
+    int ret = $imcall;$excode
+    return ret;
+  }
+%typemap(csout, excode=SWIGEXCODE) unsigned int {
+    NativeLibraryLoader.EnsureLoaded();
+    uint ret = $imcall;$excode
+    return ret;
+  }
+%typemap(csout, excode=SWIGEXCODE) char * {
+    NativeLibraryLoader.EnsureLoaded();
+    string ret = $imcall;$excode
+    return ret;
+  }
