@@ -1,0 +1,216 @@
+/*
+ * bindings/java/core_java.i: the Java part of bindings/core.i (included
+ * there before the C declarations, so these typemaps apply to them).
+ *
+ * It generates a package-private raw layer in package dev.libcore:
+ * CoreNative (one static method per whitelisted C function, C names kept)
+ * and CoreNativeJNI. The public API is the hand-written layer in
+ * bindings/java/src/dev/libcore (Core, CoreArrays, Pcm, Stats, Reductions),
+ * which checks what only Java can check and allocates outputs.
+ *
+ * Rules of the raw layer:
+ *  - Every function returning core_status returns, in Java, the value of its
+ *    scalar out-parameter as a double (double *out, size_t *n or
+ *    size_t *clipped; 0 when it has none). A status other than CORE_OK throws
+ *    dev.libcore.CoreException(status, core_status_str(status),
+ *    core_last_error_message()), built in C in the same native call (the
+ *    message is thread-local), after every array was released.
+ *  - Pointer + length pairs take a Java array (or, for the *_direct
+ *    declarations below, a direct NIO buffer) and the length is the array's.
+ *    Arrays without a length of their own (dot's x, cumsum's out...) are
+ *    checked by the Java layer, the only caller.
+ *  - core_stats_t travels as long[7] (see jni/jcore.h), core_nan_policy as int.
+ *  - Array access (critical or copied, and in which order) is described at
+ *    the top of jni/jcore.h.
+ */
+
+%pragma(java) moduleclassmodifiers="final class"
+%pragma(java) jniclassclassmodifiers="final class"
+%pragma(java) jniclasscode=%{
+  static {
+    NativeLibrary.load();
+    NativeLibrary.checkVersion(core_version_number(), core_abi_version(), core_version());
+  }
+%}
+
+%{
+#include "jcore.h"
+%}
+
+/* Constants: the Java layer reads the version at run time; the enums and the
+ * struct are hand-written Java types (Status, NanPolicy, Stats). */
+%rename("$ignore", %$isconstant) "";
+%ignore core_status;
+%ignore core_nan_policy;
+%ignore core_stats_t;
+
+/* ---- status -> return value or CoreException ----------------------------- */
+
+%typemap(jni) core_status "jdouble"
+%typemap(jtype) core_status "double"
+%typemap(jstype) core_status "double"
+%typemap(javaout) core_status { return $jnicall; }
+%typemap(out) core_status %{ $result = 0; %}
+/* "ret" runs after every "freearg": no array is held any more. */
+%typemap(ret) core_status %{ if ($1 != CORE_OK) jcore_throw_status(jenv, $1); %}
+
+/* core_status_str(core_status status): a plain int in. */
+%typemap(jni) core_status status "jint"
+%typemap(jtype) core_status status "int"
+%typemap(jstype) core_status status "int"
+%typemap(javain) core_status status "$javainput"
+%typemap(in) core_status status %{ $1 = (core_status)$input; %}
+
+%typemap(jni) core_nan_policy "jint"
+%typemap(jtype) core_nan_policy "int"
+%typemap(jstype) core_nan_policy "int"
+%typemap(javain) core_nan_policy "$javainput"
+%typemap(in) core_nan_policy %{ $1 = (core_nan_policy)$input; %}
+
+/* ---- scalar out-parameters: the Java return value ------------------------- */
+
+%define JCORE_SCALAR_OUT(CTYPE, NAME)
+%typemap(in, numinputs=0) CTYPE *NAME (CTYPE temp = 0) %{ $1 = &temp; %}
+%typemap(argout) CTYPE *NAME %{ $result = (jdouble)*$1; %}
+%enddef
+JCORE_SCALAR_OUT(double, out)
+JCORE_SCALAR_OUT(size_t, n)
+JCORE_SCALAR_OUT(size_t, clipped)
+
+/* ---- core_stats_t <-> long[7] --------------------------------------------- */
+
+%typemap(jni) const core_stats_t *, core_stats_t *out "jlongArray"
+%typemap(jtype) const core_stats_t *, core_stats_t *out "long[]"
+%typemap(jstype) const core_stats_t *, core_stats_t *out "long[]"
+%typemap(javain) const core_stats_t *, core_stats_t *out "$javainput"
+%typemap(in) const core_stats_t * (core_stats_t temp) %{
+  if (!jcore_stats_get(jenv, $input, &temp, $argnum)) { $cleanup return $null; }
+  $1 = &temp;
+%}
+%typemap(in) core_stats_t *out (core_stats_t temp, int called = 0) %{
+  memset(&temp, 0, sizeof temp);
+  if (!jcore_stats_check_out(jenv, $input, $argnum)) { $cleanup return $null; }
+  $1 = &temp;
+%}
+/* "argout" runs only once libcore was called; the copy into the Java array
+ * waits for "freearg", after the (earlier) input array was released. No
+ * exception can be pending there (a failed status is thrown in "ret"). */
+%typemap(argout) core_stats_t *out %{ called$argnum = 1; %}
+%typemap(freearg) core_stats_t *out %{ if (called$argnum) jcore_stats_put(jenv, $input, $1); %}
+
+/* ---- primitive arrays ------------------------------------------------------ */
+
+/* What every array kind shares: the Java type, acquisition in "check",
+ * release in "freearg", and the empty "argout" multi-argument typemaps need. */
+%define JCORE_ARRAY_COMMON(SIG, JNIARR, JAVAARR)
+%typemap(jni) SIG "JNIARR"
+%typemap(jtype) SIG "JAVAARR"
+%typemap(jstype) SIG "JAVAARR"
+%typemap(javain) SIG "$javainput"
+%typemap(check) SIG %{
+  if (!jcore_array_acquire(jenv, &arr$argnum)) { $cleanup jcore_acquire_failed(jenv); return $null; }
+  $1 = ($1_ltype)arr$argnum.ptr;
+%}
+%typemap(freearg) SIG %{ jcore_array_release(jenv, &arr$argnum); %}
+%typemap(argout) SIG ""
+%enddef
+
+/* (pointer, length): the length is the Java array's. MODE: JCORE_IN/OUT/INOUT. */
+%define JCORE_ARRAY_PAIR(SIG, JNIARR, JAVAARR, TAG, MODE)
+JCORE_ARRAY_COMMON(SIG, JNIARR, JAVAARR)
+%typemap(in) SIG (jcore_array arr = JCORE_ARRAY_INIT) %{
+  if (!jcore_array_prepare(jenv, &arr, $input, TAG, MODE, $argnum)) { $cleanup return $null; }
+  $2 = arr.n;
+%}
+%enddef
+
+/* A pointer whose length is the call's n: the Java layer checks it. */
+%define JCORE_ARRAY_ONE(SIG, JNIARR, JAVAARR, TAG, MODE)
+JCORE_ARRAY_COMMON(SIG, JNIARR, JAVAARR)
+%typemap(in) SIG (jcore_array arr = JCORE_ARRAY_INIT) %{
+  if (!jcore_array_prepare(jenv, &arr, $input, TAG, MODE, $argnum)) { $cleanup return $null; }
+%}
+%enddef
+
+%define JCORE_ARRAYS(CTYPE, JNIARR, JAVAARR, TAG)
+JCORE_ARRAY_PAIR((const CTYPE *ARR_IN, size_t LEN), JNIARR, JAVAARR, TAG, JCORE_IN)
+JCORE_ARRAY_PAIR((CTYPE *ARR_OUT, size_t LEN), JNIARR, JAVAARR, TAG, JCORE_OUT)
+JCORE_ARRAY_PAIR((CTYPE *ARR_INOUT, size_t LEN), JNIARR, JAVAARR, TAG, JCORE_INOUT)
+JCORE_ARRAY_ONE(const CTYPE *ARR_IN, JNIARR, JAVAARR, TAG, JCORE_IN)
+JCORE_ARRAY_ONE(CTYPE *ARR_OUT, JNIARR, JAVAARR, TAG, JCORE_OUT)
+%enddef
+
+JCORE_ARRAYS(float, jfloatArray, float[], JCORE_FLOAT)
+JCORE_ARRAYS(double, jdoubleArray, double[], JCORE_DOUBLE)
+JCORE_ARRAYS(int16_t, jshortArray, short[], JCORE_SHORT)
+
+%define JCORE_APPLY_ARRAYS(CTYPE)
+%apply (const CTYPE *ARR_IN, size_t LEN) { (const CTYPE *x, size_t n), (const CTYPE *y, size_t n),
+                                           (const CTYPE *in, size_t n) };
+%apply (CTYPE *ARR_OUT, size_t LEN) { (CTYPE *out, size_t n), (CTYPE *out, size_t cap) };
+%apply (CTYPE *ARR_INOUT, size_t LEN) { (CTYPE *x, size_t n) };
+%apply const CTYPE *ARR_IN { const CTYPE *x };
+%enddef
+JCORE_APPLY_ARRAYS(float)
+JCORE_APPLY_ARRAYS(double)
+JCORE_APPLY_ARRAYS(int16_t)
+/* Unsized output arrays. `double *out` is not among them: in stats.h it is
+ * the scalar result, so the four float64 functions of array.h with such an
+ * output array are redeclared in core_java_extra.i with `out_array`. */
+%apply float *ARR_OUT { float *out };
+%apply int16_t *ARR_OUT { int16_t *out };
+%apply double *ARR_OUT { double *out_array };
+
+/* concat: float[][] / double[][] parts; the output (out, cap) is above. */
+%define JCORE_PARTS(CTYPE, JAVAARR, TAG)
+%typemap(jni) (const CTYPE *const *parts, const size_t *lens, size_t count) "jobjectArray"
+%typemap(jtype) (const CTYPE *const *parts, const size_t *lens, size_t count) "JAVAARR[]"
+%typemap(jstype) (const CTYPE *const *parts, const size_t *lens, size_t count) "JAVAARR[]"
+%typemap(javain) (const CTYPE *const *parts, const size_t *lens, size_t count) "$javainput"
+%typemap(in) (const CTYPE *const *parts, const size_t *lens, size_t count)
+    (jcore_parts parts = JCORE_PARTS_INIT) %{
+  if (!jcore_parts_prepare(jenv, &parts, $input, TAG, $argnum)) { $cleanup return $null; }
+  $1 = ($1_ltype)parts.ptrs;
+  $2 = parts.lens;
+  $3 = parts.count;
+%}
+%typemap(check) (const CTYPE *const *parts, const size_t *lens, size_t count) %{
+  if (!jcore_parts_acquire(jenv, &parts$argnum)) { $cleanup jcore_acquire_failed(jenv); return $null; }
+%}
+%typemap(freearg) (const CTYPE *const *parts, const size_t *lens, size_t count) %{
+  jcore_parts_release(jenv, &parts$argnum);
+%}
+%typemap(argout) (const CTYPE *const *parts, const size_t *lens, size_t count) ""
+%enddef
+JCORE_PARTS(float, float[], JCORE_FLOAT)
+JCORE_PARTS(double, double[], JCORE_DOUBLE)
+
+/* core_concat_len(const size_t *lens, size_t count, size_t *n): long[] lens. */
+%typemap(jni) (const size_t *lens, size_t count) "jlongArray"
+%typemap(jtype) (const size_t *lens, size_t count) "long[]"
+%typemap(jstype) (const size_t *lens, size_t count) "long[]"
+%typemap(javain) (const size_t *lens, size_t count) "$javainput"
+%typemap(in) (const size_t *lens, size_t count) (size_t *sizes = NULL) %{
+  if (!jcore_sizes_get(jenv, $input, &sizes, &$2, $argnum)) { $cleanup return $null; }
+  $1 = sizes;
+%}
+%typemap(freearg) (const size_t *lens, size_t count) %{ free(sizes$argnum); %}
+%typemap(argout) (const size_t *lens, size_t count) ""
+
+/* percentile scratch: allocated here with the call's n (argument 2). */
+%define JCORE_SCRATCH(CTYPE)
+%typemap(in, numinputs=0) (CTYPE *scratch, size_t scratch_cap) %{ $1 = NULL; $2 = 0; %}
+%typemap(check) (CTYPE *scratch, size_t scratch_cap) %{
+  $2 = JCORE_SCRATCH_LEN(arg2);
+  $1 = (CTYPE *)jcore_scratch($2, sizeof(CTYPE));
+  if ($1 == NULL) {
+    $cleanup jcore_throw(jenv, "java/lang/OutOfMemoryError", "libcore: no memory for percentile's scratch copy");
+    return $null;
+  }
+%}
+%typemap(freearg) (CTYPE *scratch, size_t scratch_cap) %{ free($1); %}
+%enddef
+JCORE_SCRATCH(float)
+JCORE_SCRATCH(double)
+
+%include "java/core_java_extra.i"

@@ -1,0 +1,105 @@
+/*
+ * bindings/java/core_java_extra.i: declarations the Java raw layer needs
+ * beyond the headers (included by core_java.i). Each name is a C macro for
+ * the libcore function it wraps (jni/jcore_extra.h), so the C compiler
+ * checks every call against the real prototype in the headers.
+ *
+ *  - jcore_<fn>_direct: the same function taking direct NIO buffers
+ *    (FloatBuffer/DoubleBuffer), the zero-copy path for long calls that
+ *    never holds off the GC. SWIG gives one wrapper per declaration, so the
+ *    buffer overloads need their own declarations.
+ *  - jcore_linspace_f64, jcore_cumsum_f64, jcore_normal_pdf_f64,
+ *    jcore_pcm16_to_f64: these four write an output array named
+ *    `double *out` with no length beside it, the spelling stats.h uses for a
+ *    scalar result. They are wrapped under these names (output `out_array`)
+ *    and their header declarations are ignored.
+ */
+
+%{
+#include "jcore_extra.h"
+%}
+
+/* ---- direct buffers --------------------------------------------------------- */
+
+%define JCORE_BUFFER_IN(SIG)
+%typemap(in) SIG (void *ptr = NULL, size_t len = 0) %{
+  if (!jcore_buffer_prepare(jenv, $input, &ptr, &len, sizeof(*$1), $argnum)) { $cleanup return $null; }
+  $1 = ($1_ltype)ptr;
+%}
+%enddef
+%define JCORE_BUFFER_PAIR_IN(SIG)
+%typemap(in) SIG (void *ptr = NULL) %{
+  if (!jcore_buffer_prepare(jenv, $input, &ptr, &$2, sizeof(*$1), $argnum)) { $cleanup return $null; }
+  $1 = ($1_ltype)ptr;
+%}
+%enddef
+
+%define JCORE_BUFFERS(CTYPE, JBUF)
+%typemap(jni) (const CTYPE *BUF, size_t LEN), (CTYPE *BUF, size_t LEN), const CTYPE *BUF, CTYPE *BUF "jobject"
+%typemap(jtype) (const CTYPE *BUF, size_t LEN), (CTYPE *BUF, size_t LEN), const CTYPE *BUF, CTYPE *BUF "java.nio.JBUF"
+%typemap(jstype) (const CTYPE *BUF, size_t LEN), (CTYPE *BUF, size_t LEN), const CTYPE *BUF, CTYPE *BUF "java.nio.JBUF"
+%typemap(javain) (const CTYPE *BUF, size_t LEN), (CTYPE *BUF, size_t LEN), const CTYPE *BUF, CTYPE *BUF "$javainput"
+JCORE_BUFFER_PAIR_IN((const CTYPE *BUF, size_t LEN))
+JCORE_BUFFER_PAIR_IN((CTYPE *BUF, size_t LEN))
+/* a buffer whose length is the call's n (checked by the Java layer) */
+JCORE_BUFFER_IN(const CTYPE *BUF)
+JCORE_BUFFER_IN(CTYPE *BUF)
+%typemap(argout) (const CTYPE *BUF, size_t LEN), (CTYPE *BUF, size_t LEN) ""
+%apply (const CTYPE *BUF, size_t LEN) { (const CTYPE *xb, size_t n), (const CTYPE *yb, size_t n) };
+%apply (CTYPE *BUF, size_t LEN) { (CTYPE *xb, size_t n) };
+%apply const CTYPE *BUF { const CTYPE *xb };
+%apply CTYPE *BUF { CTYPE *outb };
+%enddef
+JCORE_BUFFERS(float, FloatBuffer)
+JCORE_BUFFERS(double, DoubleBuffer)
+
+%define JCORE_DIRECT(T, sfx)
+CORE_WRAP(jcore_stats_ ## sfx ## _direct)
+CORE_WRAP(jcore_min_ ## sfx ## _direct)
+CORE_WRAP(jcore_max_ ## sfx ## _direct)
+CORE_WRAP(jcore_mean_ ## sfx ## _direct)
+CORE_WRAP(jcore_var_ ## sfx ## _direct)
+CORE_WRAP(jcore_std_ ## sfx ## _direct)
+CORE_WRAP(jcore_energy_ ## sfx ## _direct)
+CORE_WRAP(jcore_rms_ ## sfx ## _direct)
+CORE_WRAP(jcore_zero_crossing_rate_ ## sfx ## _direct)
+CORE_WRAP(jcore_dot_ ## sfx ## _direct)
+CORE_WRAP(jcore_corrcoef_ ## sfx ## _direct)
+CORE_WRAP(jcore_percentile_ ## sfx ## _direct)
+CORE_WRAP(jcore_cumsum_ ## sfx ## _direct)
+CORE_WRAP(jcore_normalize_ ## sfx ## _direct)
+CORE_WRAP(jcore_normal_pdf_ ## sfx ## _direct)
+core_status jcore_stats_ ## sfx ## _direct(const T *xb, size_t n, core_nan_policy nan, core_stats_t *out);
+core_status jcore_min_ ## sfx ## _direct(const T *xb, size_t n, double *out);
+core_status jcore_max_ ## sfx ## _direct(const T *xb, size_t n, double *out);
+core_status jcore_mean_ ## sfx ## _direct(const T *xb, size_t n, double *out);
+core_status jcore_var_ ## sfx ## _direct(const T *xb, size_t n, unsigned ddof, double *out);
+core_status jcore_std_ ## sfx ## _direct(const T *xb, size_t n, unsigned ddof, double *out);
+core_status jcore_energy_ ## sfx ## _direct(const T *xb, size_t n, double *out);
+core_status jcore_rms_ ## sfx ## _direct(const T *xb, size_t n, double *out);
+core_status jcore_zero_crossing_rate_ ## sfx ## _direct(const T *xb, size_t n, double *out);
+core_status jcore_dot_ ## sfx ## _direct(const T *xb, const T *yb, size_t n, double *out);
+core_status jcore_corrcoef_ ## sfx ## _direct(const T *xb, const T *yb, size_t n, double *out);
+core_status jcore_percentile_ ## sfx ## _direct(const T *xb, size_t n, double q, core_nan_policy nan,
+                                                T *scratch, size_t scratch_cap, double *out);
+core_status jcore_cumsum_ ## sfx ## _direct(const T *xb, size_t n, T *outb);
+core_status jcore_normalize_ ## sfx ## _direct(T *xb, size_t n, unsigned ddof, core_nan_policy nan);
+core_status jcore_normal_pdf_ ## sfx ## _direct(const T *xb, size_t n, double mean, double std, T *outb);
+%enddef
+JCORE_DIRECT(float, f32)
+JCORE_DIRECT(double, f64)
+
+/* ---- the four float64 array outputs ------------------------------------------- */
+
+%ignore core_linspace_f64;
+%ignore core_cumsum_f64;
+%ignore core_normal_pdf_f64;
+%ignore core_pcm16_to_f64;
+CORE_WRAP(jcore_linspace_f64)
+CORE_WRAP(jcore_cumsum_f64)
+CORE_WRAP(jcore_normal_pdf_f64)
+CORE_WRAP(jcore_pcm16_to_f64)
+core_status jcore_linspace_f64(double start, double stop, size_t num, int endpoint, double *out_array);
+core_status jcore_cumsum_f64(const double *x, size_t n, double *out_array);
+core_status jcore_normal_pdf_f64(const double *x, size_t n, double mean, double std, double *out_array);
+core_status jcore_pcm16_to_f64(const int16_t *in, size_t n, double *out_array);
