@@ -97,15 +97,28 @@ test)
   cd "$module"
   status=0
   "$go" test -count=1 -v ./... >"$log" 2>&1 || status=$?
-  cat "$log"
+  # TAP for meson: one line per test, subtest and example; the log as
+  # comments. A build failure or a run with no test is a "not ok" line.
+  sed 's/^/# /' "$log"
+  n=0
+  while IFS= read -r line; do
+    case $line in
+      *'--- PASS: '*) n=$((n + 1)); echo "ok $n - ${line#*--- PASS: }" ;;
+      *'--- FAIL: '*) n=$((n + 1)); echo "not ok $n - ${line#*--- FAIL: }" ;;
+      *'--- SKIP: '*) n=$((n + 1)); echo "ok $n - ${line#*--- SKIP: } # SKIP" ;;
+    esac
+  done < "$log"
   passed=$(grep -c -- '--- PASS:' "$log" || true)
   failed=$(grep -c -- '--- FAIL:' "$log" || true)
-  echo "go test${GODEBUG:+ (GODEBUG=$GODEBUG)}: $passed passed, $failed failed (subtests and examples included)"
-  if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ]; then
-    exit 1
+  if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+    n=$((n + 1)); echo "not ok $n - go test exited with status $status"
   fi
   if [ "$passed" -eq 0 ]; then
-    echo "go test ran no test: failing" >&2
+    n=$((n + 1)); echo "not ok $n - go test ran no test"
+  fi
+  echo "1..$n"
+  echo "# go test${GODEBUG:+ (GODEBUG=$GODEBUG)}: $passed passed, $failed failed (subtests and examples included)"
+  if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
     exit 1
   fi
   ;;
