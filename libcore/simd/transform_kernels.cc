@@ -96,38 +96,31 @@ HWY_INLINE V RoundClampCount(D d, V scaled, size_t *clipped) {
   return hn::Min(hn::Max(r, lo), hi);
 }
 
-size_t F32ToPcm16(const float *HWY_RESTRICT in, size_t n, int16_t *HWY_RESTRICT out) {
-  const hn::ScalableTag<float> df;
-  const hn::Rebind<int32_t, decltype(df)> di;
-  const hn::Rebind<int16_t, decltype(df)> d16;
-  const size_t N = hn::Lanes(df);
-  const auto scale = hn::Set(df, 32768.0f);
+// float32 scales and rounds in float32 (exact: x * 32768 only shifts the
+// exponent); float64 in float64. Both narrow through int32.
+template <typename T>
+size_t FloatToPcm16T(const T *HWY_RESTRICT in, size_t n, int16_t *HWY_RESTRICT out) {
+  const hn::ScalableTag<T> d;
+  const hn::Rebind<int32_t, decltype(d)> di;
+  const hn::Rebind<int16_t, decltype(d)> d16;
+  const size_t N = hn::Lanes(d);
+  const auto scale = hn::Set(d, T(32768));
   size_t clipped = 0, i = 0;
   for (; i + N <= n; i += N) {
-    const auto r = RoundClampCount(df, hn::Mul(hn::LoadU(df, in + i), scale), &clipped);
-    hn::StoreU(hn::DemoteTo(d16, hn::ConvertTo(di, r)), d16, out + i);
+    const auto r = RoundClampCount(d, hn::Mul(hn::LoadU(d, in + i), scale), &clipped);
+    const auto wide = [&] {  // r is integral and in range: exact either way
+      if constexpr (sizeof(T) == 4) return hn::ConvertTo(di, r);
+      else return hn::DemoteTo(di, r);
+    }();
+    hn::StoreU(hn::DemoteTo(d16, wide), d16, out + i);
   }
   for (; i < n; ++i) out[i] = ToPcm16(static_cast<double>(in[i]) * 32768.0, &clipped);
   return clipped;
 }
 
-size_t F64ToPcm16(const double *HWY_RESTRICT in, size_t n, int16_t *HWY_RESTRICT out) {
-  const hn::ScalableTag<double> d;
-  const hn::Rebind<int32_t, decltype(d)> di;
-  const hn::Rebind<int16_t, decltype(d)> d16;
-  const size_t N = hn::Lanes(d);
-  const auto scale = hn::Set(d, 32768.0);
-  size_t clipped = 0, i = 0;
-  for (; i + N <= n; i += N) {
-    const auto r = RoundClampCount(d, hn::Mul(hn::LoadU(d, in + i), scale), &clipped);
-    hn::StoreU(hn::DemoteTo(d16, hn::DemoteTo(di, r)), d16, out + i);
-  }
-  for (; i < n; ++i) out[i] = ToPcm16(in[i] * 32768.0, &clipped);
-  return clipped;
-}
+size_t F32ToPcm16(const float *in, size_t n, int16_t *out) { return FloatToPcm16T(in, n, out); }
+size_t F64ToPcm16(const double *in, size_t n, int16_t *out) { return FloatToPcm16T(in, n, out); }
 
-void Pcm16ToF32(const int16_t *in, size_t n, float *out) { Pcm16ToFloatT(in, n, out); }
-void Pcm16ToF64(const int16_t *in, size_t n, double *out) { Pcm16ToFloatT(in, n, out); }
 void ZscoreF32(float *x, size_t n, double mean, double std) { ZscoreT(x, n, mean, std); }
 void ZscoreF64(double *x, size_t n, double mean, double std) { ZscoreT(x, n, mean, std); }
 void NormalPdfF32(const float *x, size_t n, double mean, double std, float *out) {
