@@ -121,6 +121,8 @@ size_t FloatToPcm16T(const T *HWY_RESTRICT in, size_t n, int16_t *HWY_RESTRICT o
 size_t F32ToPcm16(const float *in, size_t n, int16_t *out) { return FloatToPcm16T(in, n, out); }
 size_t F64ToPcm16(const double *in, size_t n, int16_t *out) { return FloatToPcm16T(in, n, out); }
 
+void Pcm16ToF32(const int16_t *in, size_t n, float *out) { Pcm16ToFloatT(in, n, out); }
+void Pcm16ToF64(const int16_t *in, size_t n, double *out) { Pcm16ToFloatT(in, n, out); }
 void ZscoreF32(float *x, size_t n, double mean, double std) { ZscoreT(x, n, mean, std); }
 void ZscoreF64(double *x, size_t n, double mean, double std) { ZscoreT(x, n, mean, std); }
 void NormalPdfF32(const float *x, size_t n, double mean, double std, float *out) {
