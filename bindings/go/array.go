@@ -112,66 +112,42 @@ func cBool(b bool) int {
 	return 0
 }
 
-// Fill is n copies of value (np.full); any value, NaN included.
-// ErrInvalidArgument for a negative n.
-func Fill(n int, value float32) ([]float32, error) {
-	const op = "core.Fill"
+// filled checks n, allocates n elements and lets fill (a raw libcore call
+// writing out[0, n)) set them: the shared body of Fill, Zeros and Ones.
+func filled[T float32 | float64](op string, n int, fill func(out []T, n int64) int64) ([]T, error) {
 	if err := checkSize(op, "n", n); err != nil {
 		return nil, err
 	}
-	out := make([]float32, n)
-	return done(op, out, capi.Core_fill_f32(out, int64(n), value))
+	out := make([]T, n)
+	return done(op, out, fill(out, int64(n)))
+}
+
+// Fill is n copies of value (np.full); any value, NaN included.
+// ErrInvalidArgument for a negative n.
+func Fill(n int, value float32) ([]float32, error) {
+	return filled("core.Fill", n, func(out []float32, m int64) int64 {
+		return capi.Core_fill_f32(out, m, value)
+	})
 }
 
 // FillF64 is Fill for float64.
 func FillF64(n int, value float64) ([]float64, error) {
-	const op = "core.FillF64"
-	if err := checkSize(op, "n", n); err != nil {
-		return nil, err
-	}
-	out := make([]float64, n)
-	return done(op, out, capi.Core_fill_f64(out, int64(n), value))
+	return filled("core.FillF64", n, func(out []float64, m int64) int64 {
+		return capi.Core_fill_f64(out, m, value)
+	})
 }
 
 // Zeros is n values +0 (np.zeros). ErrInvalidArgument for a negative n.
-func Zeros(n int) ([]float32, error) {
-	const op = "core.Zeros"
-	if err := checkSize(op, "n", n); err != nil {
-		return nil, err
-	}
-	out := make([]float32, n)
-	return done(op, out, capi.Core_zeros_f32(out, int64(n)))
-}
+func Zeros(n int) ([]float32, error) { return filled("core.Zeros", n, capi.Core_zeros_f32) }
 
 // ZerosF64 is Zeros for float64.
-func ZerosF64(n int) ([]float64, error) {
-	const op = "core.ZerosF64"
-	if err := checkSize(op, "n", n); err != nil {
-		return nil, err
-	}
-	out := make([]float64, n)
-	return done(op, out, capi.Core_zeros_f64(out, int64(n)))
-}
+func ZerosF64(n int) ([]float64, error) { return filled("core.ZerosF64", n, capi.Core_zeros_f64) }
 
 // Ones is n values 1 (np.ones). ErrInvalidArgument for a negative n.
-func Ones(n int) ([]float32, error) {
-	const op = "core.Ones"
-	if err := checkSize(op, "n", n); err != nil {
-		return nil, err
-	}
-	out := make([]float32, n)
-	return done(op, out, capi.Core_ones_f32(out, int64(n)))
-}
+func Ones(n int) ([]float32, error) { return filled("core.Ones", n, capi.Core_ones_f32) }
 
 // OnesF64 is Ones for float64.
-func OnesF64(n int) ([]float64, error) {
-	const op = "core.OnesF64"
-	if err := checkSize(op, "n", n); err != nil {
-		return nil, err
-	}
-	out := make([]float64, n)
-	return done(op, out, capi.Core_ones_f64(out, int64(n)))
-}
+func OnesF64(n int) ([]float64, error) { return filled("core.OnesF64", n, capi.Core_ones_f64) }
 
 // concatTotal is core_concat_len of the parts' lengths.
 func concatTotal(op string, lens []uint64) (int, error) {
