@@ -34,7 +34,7 @@ leaks = sorted(n for n in exported if not n.startswith("core_") and n not in ign
 declared = set()
 for header in sorted(include_dir.glob("*.h")):
     text = re.sub(r"/\*.*?\*/", "", header.read_text(), flags=re.S)
-    for m in re.finditer(r"CORE_API[^;{]*?\b(core_\w+)\s*\(", text):
+    for m in re.finditer(r"\bCORE_API\b[^;{]*?\b(core_\w+)\s*\(", text):
         declared.add(m.group(1))
 
 functions = {n for n in exported if n.startswith("core_")}

@@ -1,0 +1,204 @@
+/*
+ * libcore loader: use libcore from a C program that must also run where
+ * libcore is not installed (a plugin, a tool shipped to many distributions).
+ *
+ * Link the small static library libcore_loader.a (pkg-config libcore-loader)
+ * instead of libcore itself, and call every function through the table:
+ *
+ *     const core_api_t *api = core_api();
+ *     core_stats_t s;
+ *     if (api && api->stats_f32(x, n, CORE_NAN_PROPAGATE, &s) == CORE_OK) ...
+ *
+ * How the table is chosen (once per process, on the first core_api() or
+ * core_api_load_error() call, under pthread_once, so concurrent first calls
+ * from several threads load once and all get the same table):
+ *
+ *  1. dlopen("libcore.so.1", RTLD_NOW | RTLD_LOCAL), or the path in the
+ *     environment variable LIBCORE_PATH when it is set and not empty.
+ *  2. core_abi_version() of the library must equal CORE_ABI_VERSION.
+ *  3. Every slot the library's version promises (each slot's "since") must
+ *     resolve with dlsym. A slot newer than the library (a newer loader with
+ *     an older libcore of the same ABI) gets the portable fallback or the
+ *     CORE_E_UNAVAILABLE stub, and the table stays NATIVE.
+ *  4. A self-test runs core_stats_f64 and core_stats_f32 on a fixed input
+ *     through the library and through the fallback, and compares them
+ *     (count, min, max exact; mean and m2 within 1e-12 relative), plus one
+ *     error path (the status code of a NULL argument).
+ *  Any failure closes the handle (dlclose) and the table becomes FALLBACK:
+ *  portable C implementations of every runtime, array and stats function
+ *  (results within the tolerances documented below), and stubs returning
+ *  CORE_E_UNAVAILABLE for stateful modules that have no portable version.
+ *  core_api_load_error() says why.
+ *
+ * Environment (read once, at the first call):
+ *  - LIBCORE_DISABLE set to anything but "" or "0": use the fallback without
+ *    trying to load. It wins over LIBCORE_STRICT: asking for the fallback is
+ *    not a silent fallback.
+ *  - LIBCORE_STRICT set to anything but "" or "0": a failed load makes
+ *    core_api() return NULL instead of the fallback table, for programs that
+ *    must not silently run slower. core_api_load_error() still says why.
+ *  - LIBCORE_PATH: the file to dlopen instead of "libcore.so.1".
+ *
+ * The fallback backend:
+ *  - Same argument checks, status codes and NaN policies as the library, and
+ *    NumPy semantics. Messages (core_last_error_message through the table)
+ *    are kept per thread by the loader and name the same problems, though
+ *    not always in the same words.
+ *  - Statistics accumulate in float64 with compensated block sums and
+ *    Chan's pairwise merge, single-threaded: mean, variance, dot and
+ *    correlation agree with the library within 1e-12 relative (float64
+ *    input) and are within the same few-ulps accuracy tests; min, max,
+ *    counts, percentiles, fill/zeros/ones/arange/linspace, PCM conversion
+ *    and concatenation are bit-identical; cumsum and the normal pdf within
+ *    a few ulps of the library's.
+ *  - simd_target() returns "PORTABLE"; set_num_threads() accepts any count
+ *    >= 0 (get_num_threads() returns it, or 1 for 0) but the work is serial.
+ *
+ * Compatibility: the table is append-only. Slot offsets never change (they
+ * are frozen by static assertions in libcore/loader/table.c) and new slots
+ * are added at the end, so the table a program was compiled against is a
+ * prefix of every later loader's table. struct_size is the size of the
+ * table the loader filled; CORE_API_HAS(api, slot) tells whether a slot is
+ * inside it, for code that may meet an older table.
+ *
+ * Thread safety: core_api() and core_api_load_error() may be called from any
+ * thread at any time; the table is immutable once returned and lives until
+ * the process exits (the library, once accepted, is never dlclosed).
+ *
+ * Cost: the first call costs the dlopen, symbol resolution and self-test
+ * (under 1 ms when libcore's dependencies are already in the page cache);
+ * later calls are one load of a cached pointer. A call through a slot costs
+ * an indirect call, as a call into a shared library does through the PLT.
+ *
+ * Since 0.1.
+ */
+#ifndef CORE_LOADER_H
+#define CORE_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Which implementation a table calls. Values pinned. */
+typedef enum core_backend {
+  CORE_BACKEND_NATIVE = 1,  /* libcore.so, loaded with dlopen */
+  CORE_BACKEND_FALLBACK = 2 /* portable C inside libcore_loader.a */
+} core_backend;
+
+/* One function pointer per exported libcore function, named after it
+ * without the core_ prefix (api->stats_f32 is core_stats_f32), except
+ * core_abi_version, which is library_abi_version because abi_version is
+ * the table's own field. The
+ * behaviour, arguments and statuses are those documented in core.h,
+ * array.h and stats.h. Append-only: see above. */
+typedef struct core_api_t {
+  size_t struct_size;   /* sizeof the table the loader filled */
+  uint32_t abi_version; /* CORE_ABI_VERSION of the table's layout */
+  core_backend backend; /* CORE_BACKEND_NATIVE or CORE_BACKEND_FALLBACK */
+
+  /* ---- runtime (core.h), since 0.1 ---- */
+  const char *(*version)(void);
+  unsigned (*version_number)(void);
+  int (*library_abi_version)(void); /* core_abi_version */
+  const char *(*status_str)(core_status status);
+  const char *(*last_error_message)(void);
+  const char *(*simd_target)(void);
+  core_status (*set_num_threads)(int num_threads);
+  int (*get_num_threads)(void);
+  /* ---- array (array.h), since 0.1 ---- */
+  core_status (*arange_len)(double start, double stop, double step, size_t *n);
+  core_status (*arange_f32)(double start, double stop, double step, float *out,
+                            size_t cap, size_t *n);
+  core_status (*arange_f64)(double start, double stop, double step, double *out,
+                            size_t cap, size_t *n);
+  core_status (*linspace_f32)(double start, double stop, size_t num, int endpoint,
+                              float *out);
+  core_status (*linspace_f64)(double start, double stop, size_t num, int endpoint,
+                              double *out);
+  core_status (*fill_f32)(float *out, size_t n, float value);
+  core_status (*fill_f64)(double *out, size_t n, double value);
+  core_status (*zeros_f32)(float *out, size_t n);
+  core_status (*zeros_f64)(double *out, size_t n);
+  core_status (*ones_f32)(float *out, size_t n);
+  core_status (*ones_f64)(double *out, size_t n);
+  core_status (*concat_len)(const size_t *lens, size_t count, size_t *n);
+  core_status (*concat_f32)(const float *const *parts, const size_t *lens,
+                            size_t count, float *out, size_t cap, size_t *n);
+  core_status (*concat_f64)(const double *const *parts, const size_t *lens,
+                            size_t count, double *out, size_t cap, size_t *n);
+  core_status (*cumsum_f32)(const float *x, size_t n, float *out);
+  core_status (*cumsum_f64)(const double *x, size_t n, double *out);
+  core_status (*normalize_f32)(float *x, size_t n, unsigned ddof, core_nan_policy nan);
+  core_status (*normalize_f64)(double *x, size_t n, unsigned ddof, core_nan_policy nan);
+  core_status (*normal_pdf_f32)(const float *x, size_t n, double mean, double std,
+                                float *out);
+  core_status (*normal_pdf_f64)(const double *x, size_t n, double mean, double std,
+                                double *out);
+  core_status (*pcm16_to_f32)(const int16_t *in, size_t n, float *out);
+  core_status (*pcm16_to_f64)(const int16_t *in, size_t n, double *out);
+  core_status (*f32_to_pcm16)(const float *in, size_t n, int16_t *out, size_t *clipped);
+  core_status (*f64_to_pcm16)(const double *in, size_t n, int16_t *out,
+                              size_t *clipped);
+  /* ---- stats (stats.h), since 0.1 ---- */
+  core_status (*stats_f32)(const float *x, size_t n, core_nan_policy nan,
+                           core_stats_t *out);
+  core_status (*stats_f64)(const double *x, size_t n, core_nan_policy nan,
+                           core_stats_t *out);
+  core_status (*stats_merge)(const core_stats_t *a, const core_stats_t *b,
+                             core_stats_t *out);
+  core_status (*stats_var)(const core_stats_t *s, unsigned ddof, double *out);
+  core_status (*stats_std)(const core_stats_t *s, unsigned ddof, double *out);
+  core_status (*min_f32)(const float *x, size_t n, double *out);
+  core_status (*min_f64)(const double *x, size_t n, double *out);
+  core_status (*max_f32)(const float *x, size_t n, double *out);
+  core_status (*max_f64)(const double *x, size_t n, double *out);
+  core_status (*mean_f32)(const float *x, size_t n, double *out);
+  core_status (*mean_f64)(const double *x, size_t n, double *out);
+  core_status (*var_f32)(const float *x, size_t n, unsigned ddof, double *out);
+  core_status (*var_f64)(const double *x, size_t n, unsigned ddof, double *out);
+  core_status (*std_f32)(const float *x, size_t n, unsigned ddof, double *out);
+  core_status (*std_f64)(const double *x, size_t n, unsigned ddof, double *out);
+  core_status (*dot_f32)(const float *x, const float *y, size_t n, double *out);
+  core_status (*dot_f64)(const double *x, const double *y, size_t n, double *out);
+  core_status (*corrcoef_f32)(const float *x, const float *y, size_t n, double *out);
+  core_status (*corrcoef_f64)(const double *x, const double *y, size_t n, double *out);
+  core_status (*energy_f32)(const float *x, size_t n, double *out);
+  core_status (*energy_f64)(const double *x, size_t n, double *out);
+  core_status (*rms_f32)(const float *x, size_t n, double *out);
+  core_status (*rms_f64)(const double *x, size_t n, double *out);
+  core_status (*zero_crossing_rate_f32)(const float *x, size_t n, double *out);
+  core_status (*zero_crossing_rate_f64)(const double *x, size_t n, double *out);
+  core_status (*percentile_f32)(const float *x, size_t n, double q,
+                                core_nan_policy nan, float *scratch,
+                                size_t scratch_cap, double *out);
+  core_status (*percentile_f64)(const double *x, size_t n, double q,
+                                core_nan_policy nan, double *scratch,
+                                size_t scratch_cap, double *out);
+} core_api_t;
+
+/* Non-zero when `slot` lies inside the table `api` points to. */
+#define CORE_API_HAS(api, slot)                                               \
+  ((api)->struct_size >= offsetof(core_api_t, slot) + sizeof((api)->slot))
+
+/* The table (see above), loading libcore on the first call. NULL only under
+ * LIBCORE_STRICT when libcore could not be used. Any thread. Since 0.1. */
+const core_api_t *core_api(void);
+
+/* Why the table is the fallback (or why core_api() returned NULL), such as
+ * "dlopen libcore.so.1: libcore.so.1: cannot open shared object file: No
+ * such file or directory", "symbol core_stats_f32 missing", "ABI 0 <
+ * required 1" or "disabled by LIBCORE_DISABLE"; "" when the native library
+ * was loaded. Static string, never freed. Loads on first use like
+ * core_api(). Any thread. Since 0.1. */
+const char *core_api_load_error(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* CORE_LOADER_H */

@@ -1,0 +1,79 @@
+/* Portable C implementations of libcore's runtime, array and stats
+ * functions, used by the loader when libcore.so cannot be used. Each
+ * core_fb_<name> has the signature, argument checks, statuses and NaN
+ * policy of core_<name> (see the public headers); loader.h documents how
+ * close the results are. Internal to libcore_loader.a. */
+#ifndef LIBCORE_LOADER_FALLBACK_H
+#define LIBCORE_LOADER_FALLBACK_H
+
+#include <core/core.h>
+
+/* Thread-local message for core_fb_last_error_message(): "<fn>: <detail>". */
+void core_fb_set_error(const char *fn, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+const char *core_fb_version(void);
+unsigned core_fb_version_number(void);
+int core_fb_abi_version(void);
+const char *core_fb_status_str(core_status status);
+const char *core_fb_last_error_message(void);
+const char *core_fb_simd_target(void);
+core_status core_fb_set_num_threads(int num_threads);
+int core_fb_get_num_threads(void);
+
+/* array */
+core_status core_fb_arange_len(double start, double stop, double step, size_t *n);
+core_status core_fb_arange_f32(double start, double stop, double step, float *out, size_t cap, size_t *n);
+core_status core_fb_arange_f64(double start, double stop, double step, double *out, size_t cap, size_t *n);
+core_status core_fb_linspace_f32(double start, double stop, size_t num, int endpoint, float *out);
+core_status core_fb_linspace_f64(double start, double stop, size_t num, int endpoint, double *out);
+core_status core_fb_fill_f32(float *out, size_t n, float value);
+core_status core_fb_fill_f64(double *out, size_t n, double value);
+core_status core_fb_zeros_f32(float *out, size_t n);
+core_status core_fb_zeros_f64(double *out, size_t n);
+core_status core_fb_ones_f32(float *out, size_t n);
+core_status core_fb_ones_f64(double *out, size_t n);
+core_status core_fb_concat_len(const size_t *lens, size_t count, size_t *n);
+core_status core_fb_concat_f32(const float *const *parts, const size_t *lens, size_t count, float *out, size_t cap, size_t *n);
+core_status core_fb_concat_f64(const double *const *parts, const size_t *lens, size_t count, double *out, size_t cap, size_t *n);
+core_status core_fb_cumsum_f32(const float *x, size_t n, float *out);
+core_status core_fb_cumsum_f64(const double *x, size_t n, double *out);
+core_status core_fb_normalize_f32(float *x, size_t n, unsigned ddof, core_nan_policy nan);
+core_status core_fb_normalize_f64(double *x, size_t n, unsigned ddof, core_nan_policy nan);
+core_status core_fb_normal_pdf_f32(const float *x, size_t n, double mean, double std, float *out);
+core_status core_fb_normal_pdf_f64(const double *x, size_t n, double mean, double std, double *out);
+core_status core_fb_pcm16_to_f32(const int16_t *in, size_t n, float *out);
+core_status core_fb_pcm16_to_f64(const int16_t *in, size_t n, double *out);
+core_status core_fb_f32_to_pcm16(const float *in, size_t n, int16_t *out, size_t *clipped);
+core_status core_fb_f64_to_pcm16(const double *in, size_t n, int16_t *out, size_t *clipped);
+
+/* stats */
+core_status core_fb_stats_f32(const float *x, size_t n, core_nan_policy nan, core_stats_t *out);
+core_status core_fb_stats_f64(const double *x, size_t n, core_nan_policy nan, core_stats_t *out);
+core_status core_fb_stats_merge(const core_stats_t *a, const core_stats_t *b, core_stats_t *out);
+core_status core_fb_stats_var(const core_stats_t *s, unsigned ddof, double *out);
+core_status core_fb_stats_std(const core_stats_t *s, unsigned ddof, double *out);
+core_status core_fb_min_f32(const float *x, size_t n, double *out);
+core_status core_fb_min_f64(const double *x, size_t n, double *out);
+core_status core_fb_max_f32(const float *x, size_t n, double *out);
+core_status core_fb_max_f64(const double *x, size_t n, double *out);
+core_status core_fb_mean_f32(const float *x, size_t n, double *out);
+core_status core_fb_mean_f64(const double *x, size_t n, double *out);
+core_status core_fb_var_f32(const float *x, size_t n, unsigned ddof, double *out);
+core_status core_fb_var_f64(const double *x, size_t n, unsigned ddof, double *out);
+core_status core_fb_std_f32(const float *x, size_t n, unsigned ddof, double *out);
+core_status core_fb_std_f64(const double *x, size_t n, unsigned ddof, double *out);
+core_status core_fb_dot_f32(const float *x, const float *y, size_t n, double *out);
+core_status core_fb_dot_f64(const double *x, const double *y, size_t n, double *out);
+core_status core_fb_corrcoef_f32(const float *x, const float *y, size_t n, double *out);
+core_status core_fb_corrcoef_f64(const double *x, const double *y, size_t n, double *out);
+core_status core_fb_energy_f32(const float *x, size_t n, double *out);
+core_status core_fb_energy_f64(const double *x, size_t n, double *out);
+core_status core_fb_rms_f32(const float *x, size_t n, double *out);
+core_status core_fb_rms_f64(const double *x, size_t n, double *out);
+core_status core_fb_zero_crossing_rate_f32(const float *x, size_t n, double *out);
+core_status core_fb_zero_crossing_rate_f64(const double *x, size_t n, double *out);
+core_status core_fb_percentile_f32(const float *x, size_t n, double q, core_nan_policy nan, float *scratch, size_t scratch_cap, double *out);
+core_status core_fb_percentile_f64(const double *x, size_t n, double q, core_nan_policy nan, double *scratch, size_t scratch_cap, double *out);
+
+#endif
