@@ -44,13 +44,15 @@
  *    NumPy semantics. Messages (core_last_error_message through the table)
  *    are kept per thread by the loader and name the same problems, though
  *    not always in the same words.
- *  - Statistics accumulate in float64 with compensated block sums and
- *    Chan's pairwise merge, single-threaded: mean, variance, dot and
- *    correlation agree with the library within 1e-12 relative (float64
- *    input) and are within the same few-ulps accuracy tests; min, max,
- *    counts, percentiles, fill/zeros/ones/arange/linspace, PCM conversion
- *    and concatenation are bit-identical; cumsum and the normal pdf within
- *    a few ulps of the library's.
+ *  - Statistics use the library's method (2048-value blocks swept twice,
+ *    float64 sums around a shift, Chan's merge in the same fixed tree),
+ *    single-threaded, so only the rounding inside a block differs: m2,
+ *    variance, dot, correlation and energy agree with the library within
+ *    1e-12 relative, the mean within 1e-12 of max(|mean|, std), and both
+ *    pass the library's accuracy tests. min, max, counts, percentiles,
+ *    zero crossings, fill/zeros/ones/arange/linspace, PCM conversion and
+ *    concatenation are bit-identical; cumsum, normalize and the normal pdf
+ *    within a few ulps.
  *  - simd_target() returns "PORTABLE"; set_num_threads() accepts any count
  *    >= 0 (get_num_threads() returns it, or 1 for 0) but the work is serial.
  *

@@ -40,13 +40,19 @@ static int arange_length(double start, double stop, double step, size_t *n) {
 }
 
 /* out[i] = start + i * step, one multiply and one add in float64, rounded
- * once (libcore's affine_index). The index is kept as an exact double. */
+ * once (libcore's affine_index). Rows of FB_ROW elements: the index of an
+ * element is the row's base plus its position, both exact as doubles, and
+ * the fixed-length inner loop vectorizes (a running idx += 1 would not). */
 #define FB_AFFINE(sfx, T)                                                            \
   FB_HOT static void affine_##sfx(T *restrict out, size_t n, double start,           \
                                   double step) {                                     \
-    double idx = 0.0;                                                                \
-    size_t i;                                                                        \
-    for (i = 0; i < n; ++i, idx += 1.0) out[i] = (T)(start + idx * step);            \
+    size_t i = 0;                                                                    \
+    int j; /* int: its conversion to double vectorizes, size_t's does not */         \
+    for (; i + FB_ROW <= n; i += FB_ROW) {                                           \
+      const double base = (double)i;                                                 \
+      for (j = 0; j < FB_ROW; ++j) out[i + j] = (T)(start + (base + (double)j) * step); \
+    }                                                                                \
+    for (; i < n; ++i) out[i] = (T)(start + (double)i * step);                       \
   }
 FB_AFFINE(f32, float)
 FB_AFFINE(f64, double)
@@ -103,23 +109,23 @@ FB_AFFINE(f64, double)
   }                                                                                   \
   core_status core_fb_fill_##sfx(T *out, size_t n, T value) {                         \
     static const char *const fb_fn = "core_fill_" #sfx;                               \
-    size_t i;                                                                         \
+    size_t i, j;                                                                      \
     FB_REQUIRE_ARRAY(out, n);                                                         \
-    for (i = 0; i < n; ++i) out[i] = value;                                           \
+    FB_EACH(i, j, n, out[j] = value);                                                 \
     return CORE_OK;                                                                   \
   }                                                                                   \
   core_status core_fb_zeros_##sfx(T *out, size_t n) {                                 \
     static const char *const fb_fn = "core_zeros_" #sfx;                              \
-    size_t i;                                                                         \
+    size_t i, j;                                                                      \
     FB_REQUIRE_ARRAY(out, n);                                                         \
-    for (i = 0; i < n; ++i) out[i] = (T)0; /* +0.0, as np.zeros */                    \
+    FB_EACH(i, j, n, out[j] = (T)0); /* +0.0, as np.zeros */                          \
     return CORE_OK;                                                                   \
   }                                                                                   \
   core_status core_fb_ones_##sfx(T *out, size_t n) {                                  \
     static const char *const fb_fn = "core_ones_" #sfx;                               \
-    size_t i;                                                                         \
+    size_t i, j;                                                                      \
     FB_REQUIRE_ARRAY(out, n);                                                         \
-    for (i = 0; i < n; ++i) out[i] = (T)1;                                            \
+    FB_EACH(i, j, n, out[j] = (T)1);                                                  \
     return CORE_OK;                                                                   \
   }
 FB_GENERATORS(f32, float)
@@ -227,8 +233,8 @@ FB_CUMSUM(f64, double)
 /* x[i] = (x[i] - mean) / sd in float64, rounded once (libcore's zscore). */
 #define FB_ZSCORE(sfx, T)                                                             \
   FB_HOT static void zscore_##sfx(T *restrict x, size_t n, double mean, double sd) {  \
-    size_t i;                                                                         \
-    for (i = 0; i < n; ++i) x[i] = (T)(((double)x[i] - mean) / sd);                   \
+    size_t i, j;                                                                      \
+    FB_EACH(i, j, n, x[j] = (T)(((double)x[j] - mean) / sd));                         \
   }
 FB_ZSCORE(f32, float)
 FB_ZSCORE(f64, double)
@@ -292,8 +298,8 @@ FB_NORMALIZE_PDF(f64, double)
 #define FB_FROM_PCM(sfx, T)                                                              \
   FB_HOT static void from_pcm_##sfx(const int16_t *restrict in, size_t n,                \
                                     T *restrict out) {                                   \
-    size_t i;                                                                            \
-    for (i = 0; i < n; ++i) out[i] = (T)in[i] * ((T)1 / (T)32768);                      \
+    size_t i, j;                                                                         \
+    FB_EACH(i, j, n, out[j] = (T)in[j] * ((T)1 / (T)32768));                             \
   }                                                                                      \
   core_status core_fb_pcm16_to_##sfx(const int16_t *in, size_t n, T *out) {              \
     static const char *const fb_fn = "core_pcm16_to_" #sfx;                              \
@@ -306,28 +312,41 @@ FB_FROM_PCM(f32, float)
 FB_FROM_PCM(f64, double)
 
 /* round_half_even(v * 32768) clipped to [-32768, 32767], NaN -> 0; returns how
- * many samples were clipped or NaN. v * 32768 is exact in float64 for both
- * dtypes. Rounding adds and subtracts 1.5 * 2^52, which rounds to an integer
- * in the default (nearest-even) mode, as libcore's Round and nearbyint do;
- * clamping to +-40000 first keeps that valid and cannot change whether a
- * value is out of range. Without SSE-style float64 arithmetic (x87's excess
- * precision) the trick does not hold and nearbyint is used. */
-#define FB_TO_PCM(sfx, T)                                                                \
+ * many samples were clipped or NaN. Computed in the input type, as in the
+ * library: v * 32768 only shifts the exponent, so it is exact (or +-inf).
+ * Adding and subtracting 1.5 * 2^(mantissa bits) rounds to an integer in the
+ * default (nearest-even) mode, as libcore's Round and nearbyint do, for
+ * |s| < 2^22 (float) or 2^51 (double); beyond that the result is wrong but
+ * still far out of range, so it is clipped all the same (inf stays inf, NaN
+ * NaN). Branch-free in rows of FB_ROW so the compiler vectorizes it. Without
+ * IEEE evaluation in the type itself (x87's excess precision) the trick
+ * fails: nearbyint then. */
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+#define FB_ROUND_EVEN(T, s, magic) (((s) + (T)(magic)) - (T)(magic))
+#else
+#define FB_ROUND_EVEN(T, s, magic) ((T)nearbyint(s))
+#endif
+#define FB_PCM_ONE(T, magic, k)                                                          \
+  do {                                                                                   \
+    const T s = in[k] * (T)32768, r = FB_ROUND_EVEN(T, s, magic);                        \
+    T q = r == r ? r : (T)0;                                                             \
+    c += (unsigned)((r >= (T)-32768) & (r <= (T)32767)) ^ 1u; /* NaN fails both */       \
+    q = q < (T)-32768 ? (T)-32768 : q;                                                   \
+    q = q > (T)32767 ? (T)32767 : q;                                                     \
+    out[k] = (int16_t)(int32_t)q;                                                        \
+  } while (0)
+#define FB_TO_PCM(sfx, T, magic)                                                         \
   FB_HOT static size_t to_pcm_##sfx(const T *restrict in, size_t n,                      \
                                     int16_t *restrict out) {                             \
-    size_t clipped = 0, i;                                                               \
-    for (i = 0; i < n; ++i) {                                                            \
-      const double s = (double)in[i] * 32768.0;                                          \
-      double c = s < -40000.0 ? -40000.0 : s, r;                                         \
-      c = c > 40000.0 ? 40000.0 : c; /* NaN stays NaN */                                 \
-      r = FB_ROUND_EVEN(c);                                                              \
-      clipped += !(r >= -32768.0 && r <= 32767.0); /* NaN fails both */                  \
-      r = r == r ? r : 0.0;                                                              \
-      r = r < -32768.0 ? -32768.0 : r;                                                   \
-      r = r > 32767.0 ? 32767.0 : r;                                                     \
-      out[i] = (int16_t)(int32_t)r;                                                      \
+    size_t clipped = 0, i = 0, j;                                                        \
+    unsigned c;                                                                          \
+    for (; i + FB_ROW <= n; i += FB_ROW) {                                               \
+      c = 0;                                                                             \
+      for (j = i; j < i + FB_ROW; ++j) FB_PCM_ONE(T, magic, j);                          \
+      clipped += c;                                                                      \
     }                                                                                    \
-    return clipped;                                                                      \
+    for (c = 0; i < n; ++i) FB_PCM_ONE(T, magic, i);                                     \
+    return clipped + c;                                                                  \
   }                                                                                      \
   core_status core_fb_##sfx##_to_pcm16(const T *in, size_t n, int16_t *out,              \
                                        size_t *clipped) {                                \
@@ -339,10 +358,5 @@ FB_FROM_PCM(f64, double)
     if (clipped != NULL) *clipped = c;                                                   \
     return CORE_OK;                                                                      \
   }
-#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
-#define FB_ROUND_EVEN(c) (((c) + 0x1.8p52) - 0x1.8p52)
-#else
-#define FB_ROUND_EVEN(c) nearbyint(c)
-#endif
-FB_TO_PCM(f32, float)
-FB_TO_PCM(f64, double)
+FB_TO_PCM(f32, float, 0x1.8p23f)
+FB_TO_PCM(f64, double, 0x1.8p52)

@@ -28,8 +28,9 @@
  * lanes are vectorized by GCC too, but kept in memory between rows (a store
  * and a reload in every accumulator's dependency chain, 2-3x slower);
  * arrays of vector-typed values in fully unrolled loops become registers.
- * Two widths: 16 bytes (SSE2, NEON, ...: every 64-bit target GCC serves)
- * and 32 bytes (AVX2, chosen at run time on x86-64, see FB_AVX2). fb_vdN
+ * Two widths: 16 bytes (SSE2, NEON, VSX, ...; a target without SIMD gets
+ * scalar code from the compiler) and 32 bytes (AVX2, chosen at run time on
+ * x86-64, see FB_AVX2). fb_vdN
  * holds N float64 lanes, fb_vfN N float32 lanes, fb_v*iN their comparison
  * masks. Lanes are still FB_LANES per row, so the results do not depend on
  * the width. Other compilers use the plain arrays (same results, slower). */
@@ -84,6 +85,17 @@ static inline int fb_have_avx2(void) {
 #define FB_HOT
 #endif
 
+/* Element-wise loops as rows of FB_ROW with a fixed-length inner loop and a
+ * scalar tail: at -O2 GCC vectorizes only loops whose trip count needs no
+ * epilogue, so `for (i < n)` would stay scalar. STMT uses the index j. */
+#define FB_ROW 16
+#define FB_EACH(i, j, n, STMT)                                   \
+  do {                                                           \
+    for (i = 0; i + FB_ROW <= (n); i += FB_ROW)                  \
+      for (j = i; j < i + FB_ROW; ++j) STMT;                     \
+    for (j = i; j < (n); ++j) STMT;                              \
+  } while (0)
+
 #if defined(__GNUC__) || defined(__clang__)
 #define FB_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
@@ -117,10 +129,12 @@ static inline size_t fb_bytes(size_t n, size_t es) {
   return n > SIZE_MAX / es ? SIZE_MAX : n * es;
 }
 
-/* True when [a, a + an) and [b, b + bn) share a byte. */
+/* True when [a, a + an) and [b, b + bn) share a byte. Compares distances,
+ * so a saturated length cannot wrap around the address space. */
 static inline int fb_overlaps(const void *a, size_t an, const void *b, size_t bn) {
   const uintptr_t pa = (uintptr_t)a, pb = (uintptr_t)b;
-  return an != 0 && bn != 0 && pa < pb + bn && pb < pa + an;
+  if (an == 0 || bn == 0) return 0;
+  return pa <= pb ? pb - pa < an : pa - pb < bn;
 }
 
 /* Blocks of FB_BLOCK elements covering n >= 1, and the length of block b. */

@@ -171,9 +171,11 @@ void CarefulBlock(const T *HWY_RESTRICT x, size_t n, bool omit_nan, BlockMoments
     out->m2 = kNaN;
     return;
   }
-  // Finite. If even the float64 sum overflowed, the midrange is a safe shift.
-  const double shift = std::isfinite(sum) ? sum / static_cast<double>(out->count)
-                                          : 0.5 * lo + 0.5 * hi;
+  // Finite. If even the float64 sum overflowed, the midrange is a safe shift;
+  // a constant block shifts by its value (see BlockMomentsT).
+  const double shift = lo == hi ? lo
+                       : std::isfinite(sum) ? sum / static_cast<double>(out->count)
+                                            : 0.5 * lo + 0.5 * hi;
   FinishFinite(x, n, shift, nans != 0, out);
 }
 
@@ -219,7 +221,13 @@ void BlockMomentsT(const T *HWY_RESTRICT x, size_t n, bool omit_nan, BlockMoment
   out->nan_count = 0;
   out->min = lo;
   out->max = hi;
-  FinishFinite(x, n, static_cast<double>(sum) / static_cast<double>(n), false, out);
+  // A constant block shifts by its own value, so its m2 is exactly 0: the
+  // input-type sum of n copies of 0.1f is inexact, and a shift off by an ulp
+  // would leave m2 ~ 1e-32, and normalize would divide by that instead of
+  // refusing constant input.
+  const double shift = lo == hi ? static_cast<double>(lo)
+                                : static_cast<double>(sum) / static_cast<double>(n);
+  FinishFinite(x, n, shift, false, out);
 }
 
 void BlockMomentsF32(const float *x, size_t n, bool omit_nan, BlockMoments *out) {

@@ -71,8 +71,8 @@ void first_calls(const char *child, const char *lib) {
   const double own = first_call(child, lib, "libstdc++, libhwy, libtbb already loaded:",
                                 "libstdc++.so.6 libhwy.so.1 libtbb.so.12");
   std::printf("  target < 1000 us: %s cold, %s with the dependencies loaded\n"
-            X
-              "  most of the cold figure on this VM, where the cpuid it issues traps)\n\n",
+              "  (cold: libhwy.so.1's static initializer measures its timer resolution\n"
+              "  at load, hwy::platform::TimerResolution in perf: most of the figure)\n\n",
               cold < 1000 ? "met" : "NOT met", own < 1000 ? "met" : "NOT met");
 }
 

@@ -238,6 +238,16 @@ BOTH(normalize_errors) {
     normalize_refused(f64, two, 2, 2, (core_nan_policy)pol);
     normalize_refused(f64, x, 5, 9, (core_nan_policy)pol);
   }
+  /* A constant whose sum is inexact (0.1 has no binary form): its std must
+   * still be exactly 0 and the call refused, not a division by rounding
+   * noise. Seven values, and three blocks' worth. */
+  double *tenth = malloc(5000 * sizeof *tenth);
+  for (size_t i = 0; i < 5000; ++i) tenth[i] = 0.1;
+  for (int pol = 0; pol <= 1; ++pol) {
+    normalize_refused(f64, tenth, 7, 0, (core_nan_policy)pol);
+    normalize_refused(f64, tenth, 5000, 0, (core_nan_policy)pol);
+  }
+  free(tenth);
   normalize_refused(f64, omit_one, 3, 1, CORE_NAN_OMIT); /* one non-NaN value, ddof 1 */
   normalize_refused(f64, omit_const, 3, 0, CORE_NAN_OMIT);
   normalize_refused(f64, all_nan, 2, 0, CORE_NAN_OMIT);
