@@ -25,9 +25,10 @@
  *     (count, min, max exact; mean and m2 within 1e-12 relative), plus one
  *     error path (the status code of a NULL argument).
  *  Any failure closes the handle (dlclose) and the table becomes FALLBACK:
- *  portable C implementations of every runtime, array and stats function
- *  (results within the tolerances documented below), and stubs returning
- *  CORE_E_UNAVAILABLE for stateful modules that have no portable version.
+ *  portable C implementations of every runtime, array, stats and batch
+ *  function (results within the tolerances documented below), and stubs
+ *  returning CORE_E_UNAVAILABLE for stateful modules that have no portable
+ *  version.
  *  core_api_load_error() says why.
  *
  * Environment (read once, at the first call):
@@ -53,6 +54,22 @@
  *    zero crossings, fill/zeros/ones/arange/linspace, PCM conversion and
  *    concatenation are bit-identical; cumsum, normalize and the normal pdf
  *    within a few ulps.
+ *  - Batch (batch.h): every summary is the fallback's stats_f32/_f64 of
+ *    the same values, as the library's is its own, so it agrees with the
+ *    library within the statistics tolerances above (count, nan_count, min
+ *    and max exact; m2 within 1e-12 relative, the mean within 1e-12 of
+ *    max(|mean|, std)). batch_stats_* and stats_frames_* summarize one array
+ *    or frame after another. The accumulator uses the same core_stats_acc_t
+ *    layout, checks and block tree as the library, and batch.h's
+ *    guarantees (a), (b) and (c) hold against the fallback's stats_*
+ *    (accumulator bytes carried from one backend to the other are accepted
+ *    and stay within these tolerances, but are bit-identical to neither
+ *    backend's stats_*). stats_file_f32 reads the file with pread (read
+ *    for a pipe) in 2 MiB chunks through that accumulator, the library's
+ *    read(2) path: same statuses, same bits as in memory, but no mmap and
+ *    no SIGBUS handler, whatever LIBCORE_NO_MMAP says, so a file that
+ *    shrinks during the call gives CORE_E_IO "the file shrank while being
+ *    read" rather than "... while mapped".
  *  - simd_target() returns "PORTABLE"; set_num_threads() accepts any count
  *    >= 0 (get_num_threads() returns it, or 1 for 0) but the work is serial.
  *
@@ -95,9 +112,9 @@ typedef enum core_backend {
 /* One function pointer per exported libcore function, named after it
  * without the core_ prefix (api->stats_f32 is core_stats_f32), except
  * core_abi_version, which is library_abi_version because abi_version is
- * the table's own field. The
- * behaviour, arguments and statuses are those documented in core.h,
- * array.h and stats.h. Append-only: see above. */
+ * the table's own field. The behaviour, arguments and statuses are those
+ * documented in core.h, array.h, stats.h and batch.h. Append-only: see
+ * above. */
 typedef struct core_api_t {
   size_t struct_size;   /* sizeof the table the loader filled */
   uint32_t abi_version; /* CORE_ABI_VERSION of the table's layout */
@@ -181,6 +198,26 @@ typedef struct core_api_t {
   core_status (*percentile_f64)(const double *x, size_t n, double q,
                                 core_nan_policy nan, double *scratch,
                                 size_t scratch_cap, double *out);
+  /* ---- batch (batch.h), since 0.1 ---- */
+  /* Spelled struct core_stats_t as in batch.h: the same type as core_stats_t. */
+  core_status (*batch_stats_f32)(const float *const *arrays, const size_t *lens,
+                                 size_t count, core_nan_policy nan,
+                                 struct core_stats_t *out);
+  core_status (*batch_stats_f64)(const double *const *arrays, const size_t *lens,
+                                 size_t count, core_nan_policy nan,
+                                 struct core_stats_t *out);
+  core_status (*stats_frames_len)(size_t n, size_t frame, size_t hop, size_t *frames);
+  core_status (*stats_frames_f32)(const float *x, size_t n, size_t frame, size_t hop,
+                                  struct core_stats_t *out, size_t cap, size_t *frames);
+  core_status (*stats_frames_f64)(const double *x, size_t n, size_t frame, size_t hop,
+                                  struct core_stats_t *out, size_t cap, size_t *frames);
+  core_status (*stats_acc_init)(core_stats_acc_t *acc, core_nan_policy nan, uint64_t total);
+  core_status (*stats_acc_push_f32)(core_stats_acc_t *acc, const float *x, size_t n);
+  core_status (*stats_acc_push_f64)(core_stats_acc_t *acc, const double *x, size_t n);
+  core_status (*stats_acc_merge)(core_stats_acc_t *dst, const core_stats_acc_t *src);
+  core_status (*stats_acc_result)(const core_stats_acc_t *acc, struct core_stats_t *out);
+  core_status (*stats_file_f32)(const char *path, uint64_t offset, uint64_t count,
+                                core_nan_policy nan, struct core_stats_t *out);
 } core_api_t;
 
 /* Non-zero when `slot` lies inside the table `api` points to. */

@@ -1,4 +1,4 @@
-/* Portable C implementations of libcore's runtime, array and stats
+/* Portable C implementations of libcore's runtime, array, stats and batch
  * functions, used by the loader when libcore.so cannot be used. Each
  * core_fb_<name> has the signature, argument checks, statuses and NaN
  * policy of core_<name> (see the public headers); loader.h documents how
@@ -75,5 +75,18 @@ core_status core_fb_zero_crossing_rate_f32(const float *x, size_t n, double *out
 core_status core_fb_zero_crossing_rate_f64(const double *x, size_t n, double *out);
 core_status core_fb_percentile_f32(const float *x, size_t n, double q, core_nan_policy nan, float *scratch, size_t scratch_cap, double *out);
 core_status core_fb_percentile_f64(const double *x, size_t n, double q, core_nan_policy nan, double *scratch, size_t scratch_cap, double *out);
+
+/* batch */
+core_status core_fb_batch_stats_f32(const float *const *arrays, const size_t *lens, size_t count, core_nan_policy nan, core_stats_t *out);
+core_status core_fb_batch_stats_f64(const double *const *arrays, const size_t *lens, size_t count, core_nan_policy nan, core_stats_t *out);
+core_status core_fb_stats_frames_len(size_t n, size_t frame, size_t hop, size_t *frames);
+core_status core_fb_stats_frames_f32(const float *x, size_t n, size_t frame, size_t hop, core_stats_t *out, size_t cap, size_t *frames);
+core_status core_fb_stats_frames_f64(const double *x, size_t n, size_t frame, size_t hop, core_stats_t *out, size_t cap, size_t *frames);
+core_status core_fb_stats_acc_init(core_stats_acc_t *acc, core_nan_policy nan, uint64_t total);
+core_status core_fb_stats_acc_push_f32(core_stats_acc_t *acc, const float *x, size_t n);
+core_status core_fb_stats_acc_push_f64(core_stats_acc_t *acc, const double *x, size_t n);
+core_status core_fb_stats_acc_merge(core_stats_acc_t *dst, const core_stats_acc_t *src);
+core_status core_fb_stats_acc_result(const core_stats_acc_t *acc, core_stats_t *out);
+core_status core_fb_stats_file_f32(const char *path, uint64_t offset, uint64_t count, core_nan_policy nan, core_stats_t *out);
 
 #endif

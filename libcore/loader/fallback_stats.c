@@ -1,6 +1,8 @@
 /* Portable one-pass summaries (stats.h): core_fb_stats_f32/_f64 and
  * core_fb_stats_merge. The functions built on them are in
- * fallback_percentile.c.
+ * fallback_percentile.c; the batch module (fallback_batch.c) reuses the
+ * block kernel, the leaf conversion and the merge, declared in
+ * fallback_util.h.
  *
  * The arithmetic follows libcore/stats/moments.cpp and
  * libcore/simd/moments_kernels.cc step by step, so the fallback and the
@@ -24,11 +26,8 @@
 #define FB_SUB ((size_t)256)
 #define FB_MAX_SUB (FB_BLOCK / FB_SUB)
 
-/* One block's summary; mean = shift + dsum / count (see kernels.h). */
-typedef struct fb_block {
-  uint64_t count, nan_count;
-  double min, max, sum, shift, dsum, m2;
-} fb_block;
+/* fb_block (one block's summary) is in fallback_util.h: the accumulator
+ * (fallback_batch.c) reduces blocks with the same kernels. */
 
 /* ---- sweep 1: sum, min, max in the input type ---------------------------- */
 
@@ -272,7 +271,7 @@ FB_KERNELS(avx2, __attribute__((target("avx2"))), fb_vf8, fb_vfi8, 8, FB_LD_F8, 
 
 /* ---- summaries and the merge tree ------------------------------------------ */
 
-static core_stats_t empty_stats(uint64_t nan_count) {
+core_stats_t core_fb_summary_empty(uint64_t nan_count) {
   core_stats_t s;
   s.count = 0;
   s.nan_count = nan_count;
@@ -286,7 +285,7 @@ static double nan_min(double a, double b) { return (a < b || a != a) ? a : b; }
 static double nan_max(double a, double b) { return (a > b || a != a) ? a : b; }
 
 /* Chan et al.; an empty summary is the identity (libcore's core::merge). */
-static core_stats_t merge(const core_stats_t *a, const core_stats_t *b) {
+core_stats_t core_fb_summary_merge(const core_stats_t *a, const core_stats_t *b) {
   core_stats_t r;
   double na, nb, n, delta;
   if (a->count == 0 || b->count == 0) {
@@ -311,8 +310,6 @@ static core_stats_t merge(const core_stats_t *a, const core_stats_t *b) {
   return r;
 }
 
-typedef void (*fb_block_fn)(const void *x, size_t n, int omit, fb_block *out);
-
 typedef struct fb_summary_ctx {
   const char *x; /* bytes */
   size_t n, elem;
@@ -322,22 +319,27 @@ typedef struct fb_summary_ctx {
   const fb_block *first; /* block 0, already computed */
 } fb_summary_ctx;
 
+/* A block's moments as a summary whose mean is an offset from k. */
+core_stats_t core_fb_summary_of_block(const fb_block *m, double k) {
+  core_stats_t s;
+  s.count = m->count;
+  s.nan_count = m->nan_count;
+  s.min = m->min;
+  s.max = m->max;
+  s.sum = m->sum;
+  s.mean = m->count ? (m->shift - k) + m->dsum / (double)m->count : NAN;
+  s.m2 = m->m2;
+  return s;
+}
+
 static core_stats_t leaf(const fb_summary_ctx *c, size_t b) {
   fb_block m;
-  core_stats_t s;
   if (b == 0) {
     m = *c->first;
   } else {
     c->block(c->x + b * FB_BLOCK * c->elem, fb_block_len(b, c->n), c->omit, &m);
   }
-  s.count = m.count;
-  s.nan_count = m.nan_count;
-  s.min = m.min;
-  s.max = m.max;
-  s.sum = m.sum;
-  s.mean = m.count ? (m.shift - c->k) + m.dsum / (double)m.count : NAN;
-  s.m2 = m.m2;
-  return s;
+  return core_fb_summary_of_block(&m, c->k);
 }
 
 /* Blocks [b, e) in libcore's tree: split at b + (e - b) / 2. */
@@ -346,7 +348,7 @@ static core_stats_t tree(const fb_summary_ctx *c, size_t b, size_t e) {
   if (e - b == 1) return leaf(c, b);
   l = tree(c, b, b + (e - b) / 2);
   r = tree(c, b + (e - b) / 2, e);
-  return merge(&l, &r);
+  return core_fb_summary_merge(&l, &r);
 }
 
 static core_stats_t summarize(const void *x, size_t n, size_t elem, int omit,
@@ -355,7 +357,7 @@ static core_stats_t summarize(const void *x, size_t n, size_t elem, int omit,
   fb_block first, m;
   core_stats_t s;
   size_t nblocks, b;
-  if (n == 0) return empty_stats(0);
+  if (n == 0) return core_fb_summary_empty(0);
   nblocks = fb_block_count(n);
   block(x, fb_block_len(0, n), omit, &first);
   /* The reference: the first block with a finite shift (almost always 0). */
@@ -368,13 +370,13 @@ static core_stats_t summarize(const void *x, size_t n, size_t elem, int omit,
   c.x = (const char *)x, c.n = n, c.elem = elem, c.omit = omit, c.block = block;
   c.first = &first;
   s = tree(&c, 0, nblocks);
-  if (s.count == 0) return empty_stats(s.nan_count);
+  if (s.count == 0) return core_fb_summary_empty(s.nan_count);
   s.mean = c.k + s.mean;
   return s;
 }
 
 /* The widest kernels this CPU runs (same results either way). */
-static fb_block_fn pick(int f64) {
+fb_block_fn core_fb_block_kernel(int f64) {
 #if FB_AVX2
   if (fb_have_avx2()) return f64 ? block_f64_avx2 : block_f32_avx2;
 #endif
@@ -390,7 +392,8 @@ static fb_block_fn pick(int f64) {
     FB_REQUIRE_OUT(out);                                                               \
     FB_REQUIRE_ARRAY(x, n);                                                            \
     FB_REQUIRE_NAN_POLICY(nan);                                                        \
-    *out = summarize(x, n, sizeof(T), nan == CORE_NAN_OMIT, pick(F64));                \
+    *out = summarize(x, n, sizeof(T), nan == CORE_NAN_OMIT,                            \
+                     core_fb_block_kernel(F64));                                       \
     return CORE_OK;                                                                    \
   }
 FB_STATS(f32, float, 0)
@@ -402,6 +405,6 @@ core_status core_fb_stats_merge(const core_stats_t *a, const core_stats_t *b,
   FB_REQUIRE(a != NULL && b != NULL && out != NULL, "a, b and out must not be NULL");
   FB_REQUIRE(a->count <= UINT64_MAX - b->count && a->nan_count <= UINT64_MAX - b->nan_count,
              "the merged counts overflow uint64");
-  *out = merge(a, b); /* merge reads a and b before *out is stored: aliasing is fine */
+  *out = core_fb_summary_merge(a, b); /* a and b are read before *out is stored */
   return CORE_OK;
 }

@@ -144,6 +144,34 @@ static inline size_t fb_block_len(size_t b, size_t n) {
   return n - off < FB_BLOCK ? n - off : FB_BLOCK;
 }
 
+/* ---- the reduction pieces shared by fallback_stats.c and the batch ------- */
+
+/* One block's moments; mean = shift + dsum / count (libcore/simd/kernels.h:
+ * BlockMoments). */
+typedef struct fb_block {
+  uint64_t count, nan_count;
+  double min, max, sum, shift, dsum, m2;
+} fb_block;
+
+/* Reduces x[0, n) (1 <= n <= FB_BLOCK elements of float, or of double when
+ * f64) to its block moments, NaNs skipped when omit. */
+typedef void (*fb_block_fn)(const void *x, size_t n, int omit, fb_block *out);
+/* The block kernel for this CPU (every choice gives the same bits). */
+fb_block_fn core_fb_block_kernel(int f64);
+/* A block's summary, its mean an offset from the reference k (libcore's
+ * from_block). */
+core_stats_t core_fb_summary_of_block(const fb_block *m, double k);
+/* The empty summary with nan_count NaNs (libcore's empty_stats). */
+core_stats_t core_fb_summary_empty(uint64_t nan_count);
+/* Chan's merge; an empty summary is the identity (libcore's core::merge). */
+core_stats_t core_fb_summary_merge(const core_stats_t *a, const core_stats_t *b);
+
+/* The accumulator of fallback_batch.c without argument checks, for the file
+ * reader (fallback_batch_file.c): init, push float32 values, read. */
+void core_fb_acc_start(core_stats_acc_t *acc, int omit, uint64_t total);
+void core_fb_acc_add_f32(core_stats_acc_t *acc, const float *x, size_t n);
+core_stats_t core_fb_acc_summary(const core_stats_acc_t *acc);
+
 /* Sum of the FB_LANES lanes, pairwise (fixed order: reproducible). */
 static inline double fb_lanes_sum(const double *l) {
   double t[FB_LANES / 2];

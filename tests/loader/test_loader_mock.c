@@ -133,6 +133,14 @@ static void assert_table_computes(const core_api_t *t) {
   }
   assert_int_equal(t->stats_f32(x, 4, CORE_NAN_PROPAGATE, &s), CORE_OK);
   assert_true(s.mean == 3.0);
+  /* the last group of slots as well: frames of 2 with hop 2 */
+  {
+    core_stats_t f[2];
+    size_t nf = 0;
+    assert_int_equal(t->stats_frames_f32(x, 4, 2, 2, f, 2, &nf), CORE_OK);
+    assert_int_equal(nf, 2);
+    assert_true(f[0].mean == 1.5 && f[1].mean == 4.5);
+  }
   assert_int_equal(t->struct_size, sizeof(core_api_t));
   assert_int_equal(t->abi_version, CORE_ABI_VERSION);
 }
@@ -191,6 +199,37 @@ static void symbol_missing_falls_back_and_closes(void **state) {
   assert_int_equal(mock.dlclose_calls, 1);
   assert_string_equal(t.simd_target(), "PORTABLE"); /* no half-native table */
   assert_table_computes(&t);
+}
+
+/* The batch slots are "since 0.1" like the rest: a 0.1 build without the
+ * batch module is incomplete, so it is refused as a whole. */
+static void batch_symbol_missing_falls_back(void **state) {
+  core_loader_env env = env_default();
+  core_api_t t;
+  char why[256];
+  (void)state;
+  mock.missing = "core_stats_file_f32"; /* the last slot */
+  assert_int_equal(choose(&env, &t, why), CORE_LOADER_FALLBACK);
+  assert_string_equal(why, "symbol core_stats_file_f32 missing");
+  assert_int_equal(mock.dlclose_calls, 1);
+  assert_true(t.stats_file_f32 == core_fb_stats_file_f32);
+  assert_true(t.batch_stats_f32 == core_fb_batch_stats_f32);
+  assert_table_computes(&t);
+}
+
+/* The slot list covers the table, in order, with the batch group last. */
+static void slot_list_is_the_table(void **state) {
+  size_t i;
+  (void)state;
+  assert_int_equal(core_loader_slot_count,
+                   (sizeof(core_api_t) - offsetof(core_api_t, version)) / sizeof(void (*)(void)));
+  for (i = 1; i < core_loader_slot_count; ++i)
+    assert_true(core_loader_slots[i].offset == core_loader_slots[i - 1].offset + sizeof(void *));
+  assert_int_equal(core_loader_slots[0].offset, offsetof(core_api_t, version));
+  assert_string_equal(core_loader_slots[59].symbol, "core_batch_stats_f32");
+  assert_int_equal(core_loader_slots[59].offset, offsetof(core_api_t, batch_stats_f32));
+  assert_string_equal(core_loader_slots[core_loader_slot_count - 1].symbol,
+                      "core_stats_file_f32");
 }
 
 static void abi_probe_missing_falls_back(void **state) {
@@ -349,6 +388,8 @@ int main(void) {
       cmocka_unit_test_setup(library_path_from_environment, reset_mock),
       cmocka_unit_test_setup(library_missing_falls_back, reset_mock),
       cmocka_unit_test_setup(symbol_missing_falls_back_and_closes, reset_mock),
+      cmocka_unit_test_setup(batch_symbol_missing_falls_back, reset_mock),
+      cmocka_unit_test_setup(slot_list_is_the_table, reset_mock),
       cmocka_unit_test_setup(abi_probe_missing_falls_back, reset_mock),
       cmocka_unit_test_setup(abi_too_old_falls_back_and_closes, reset_mock),
       cmocka_unit_test_setup(abi_too_new_falls_back_and_closes, reset_mock),

@@ -5,6 +5,9 @@
  *   missing   LIBCORE_PATH=<a file that does not exist>
  *   strict    LIBCORE_PATH=<missing>, LIBCORE_STRICT=1
  *   disabled  LIBCORE_PATH=<build lib>, LIBCORE_DISABLE=1
+ * The native scenario also compares every batch slot with the portable
+ * fallback on the same inputs (the other suites compare each backend with
+ * its own core_stats_*).
  * usage: test_loader_real <scenario> [<expected core_version()>] */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,10 +16,14 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <core/loader.h>
+
+#include "libcore/loader/table.h" /* the fallback table, to compare with */
 
 static const char *scenario;
 static const char *expected_version;
@@ -35,6 +42,124 @@ static void assert_stats_work(const core_api_t *api) {
   /* errors come back with a message, from whichever backend */
   assert_int_equal(api->stats_f32(NULL, 5, CORE_NAN_PROPAGATE, &s), CORE_E_INVALID_ARGUMENT);
   assert_non_null(strstr(api->last_error_message(), "core_stats_f32"));
+  /* a batch slot too: the accumulator, pushed in two parts */
+  {
+    static core_stats_acc_t acc;
+    core_stats_t t;
+    assert_int_equal(api->stats_acc_init(&acc, CORE_NAN_PROPAGATE, 1000), CORE_OK);
+    assert_int_equal(api->stats_acc_push_f32(&acc, x, 333), CORE_OK);
+    assert_int_equal(api->stats_acc_push_f32(&acc, x + 333, 667), CORE_OK);
+    assert_int_equal(api->stats_acc_result(&acc, &t), CORE_OK);
+    assert_memory_equal(&t, &s, sizeof t); /* batch.h 4 (b): core_stats_f32's bits */
+    assert_int_equal(api->stats_acc_push_f32(&acc, x, 1), CORE_E_INVALID_ARGUMENT);
+    assert_non_null(strstr(api->last_error_message(), "declared total of 1000"));
+  }
+}
+
+/* Two summaries of the same values from the two backends agree as loader.h
+ * promises: count, nan_count, min and max exact; m2 within 1e-12 relative;
+ * the mean within 1e-12 of max(|mean|, std). */
+static void assert_close_summaries(const core_stats_t *a, const core_stats_t *b) {
+  const double sd = a->count > 0 && isfinite(a->m2) ? sqrt(a->m2 / (double)a->count) : 0.0;
+  assert_int_equal(a->count, b->count);
+  assert_int_equal(a->nan_count, b->nan_count);
+  assert_memory_equal(&a->min, &b->min, sizeof a->min);
+  assert_memory_equal(&a->max, &b->max, sizeof a->max);
+  assert_int_equal(isnan(a->mean), isnan(b->mean));
+  assert_int_equal(isnan(a->m2), isnan(b->m2));
+  if (isfinite(a->mean))
+    assert_true(fabs(a->mean - b->mean) <= 1e-12 * fmax(fabs(a->mean), sd));
+  if (isfinite(a->m2)) assert_true(fabs(a->m2 - b->m2) <= 1e-12 * fmax(fabs(a->m2), fabs(b->m2)));
+}
+
+/* The batch slots of the native table against the portable fallback, on the
+ * same inputs: many arrays, frames, the accumulator (declared total and
+ * unknown length, across a merge) and a file. */
+static void assert_batch_matches_fallback(const core_api_t *api) {
+  enum { kN = 300007, kArrays = 64 };
+  const core_api_t *fb = &core_loader_fallback_table;
+  static float x[kN];
+  static double y[kN];
+  static core_stats_t a[kN / 160], b[kN / 160];
+  static core_stats_acc_t acc_a, acc_b;
+  const float *arrays[kArrays];
+  const double *arrays64[kArrays];
+  size_t lens[kArrays], off = 0, na = 0, nb = 0, i;
+  char path[] = "/tmp/libcore_loader_real_XXXXXX";
+  FILE *f;
+  int fd, p;
+  for (i = 0; i < kN; ++i) {
+    y[i] = 1000.0 + (double)((i * 7919u) % 10007u) / 3.0; /* offset from 0 */
+    x[i] = (float)y[i];
+  }
+  x[1234] = NAN;
+  y[99999] = NAN;
+  for (i = 0; i < kArrays; ++i) { /* 0 to 8190 values, 5 of them 0 */
+    lens[i] = (i * 2731u) % 8191u;
+    arrays[i] = x + off;
+    arrays64[i] = y + off;
+    off += lens[i];
+  }
+  for (p = 0; p < 2; ++p) {
+    const core_nan_policy nan = (core_nan_policy)p;
+    assert_int_equal(api->batch_stats_f32(arrays, lens, kArrays, nan, a), CORE_OK);
+    assert_int_equal(fb->batch_stats_f32(arrays, lens, kArrays, nan, b), CORE_OK);
+    for (i = 0; i < kArrays; ++i) assert_close_summaries(&a[i], &b[i]);
+    assert_int_equal(api->batch_stats_f64(arrays64, lens, kArrays, nan, a), CORE_OK);
+    assert_int_equal(fb->batch_stats_f64(arrays64, lens, kArrays, nan, b), CORE_OK);
+    for (i = 0; i < kArrays; ++i) assert_close_summaries(&a[i], &b[i]);
+
+    /* Declared total, pushed in uneven chunks; then merged with itself. */
+    assert_int_equal(api->stats_acc_init(&acc_a, nan, kN), CORE_OK);
+    assert_int_equal(fb->stats_acc_init(&acc_b, nan, kN), CORE_OK);
+    for (off = 0; off < kN; off += 7001) {
+      const size_t c = kN - off < 7001 ? kN - off : 7001;
+      assert_int_equal(api->stats_acc_push_f32(&acc_a, x + off, c), CORE_OK);
+      assert_int_equal(fb->stats_acc_push_f32(&acc_b, x + off, c), CORE_OK);
+    }
+    assert_int_equal(api->stats_acc_result(&acc_a, &a[0]), CORE_OK);
+    assert_int_equal(fb->stats_acc_result(&acc_b, &b[0]), CORE_OK);
+    assert_close_summaries(&a[0], &b[0]);
+    assert_int_equal(api->stats_acc_merge(&acc_a, &acc_a), CORE_OK);
+    assert_int_equal(fb->stats_acc_merge(&acc_b, &acc_b), CORE_OK);
+    assert_int_equal(api->stats_acc_result(&acc_a, &a[0]), CORE_OK);
+    assert_int_equal(fb->stats_acc_result(&acc_b, &b[0]), CORE_OK);
+    assert_close_summaries(&a[0], &b[0]);
+    /* Unknown length, 147 blocks: not a power of two. */
+    assert_int_equal(api->stats_acc_init(&acc_a, nan, 0), CORE_OK);
+    assert_int_equal(fb->stats_acc_init(&acc_b, nan, 0), CORE_OK);
+    assert_int_equal(api->stats_acc_push_f64(&acc_a, y, kN), CORE_OK);
+    assert_int_equal(fb->stats_acc_push_f64(&acc_b, y, kN), CORE_OK);
+    assert_int_equal(api->stats_acc_result(&acc_a, &a[0]), CORE_OK);
+    assert_int_equal(fb->stats_acc_result(&acc_b, &b[0]), CORE_OK);
+    assert_close_summaries(&a[0], &b[0]);
+  }
+  /* Whisper-like frames, both dtypes. */
+  assert_int_equal(api->stats_frames_f32(x, kN, 400, 160, a, kN / 160, &na), CORE_OK);
+  assert_int_equal(fb->stats_frames_f32(x, kN, 400, 160, b, kN / 160, &nb), CORE_OK);
+  assert_int_equal(na, nb);
+  for (i = 0; i < na; ++i) assert_close_summaries(&a[i], &b[i]);
+  assert_int_equal(api->stats_frames_f64(y, kN, 4096, 1000, a, kN / 160, &na), CORE_OK);
+  assert_int_equal(fb->stats_frames_f64(y, kN, 4096, 1000, b, kN / 160, &nb), CORE_OK);
+  assert_int_equal(na, nb);
+  for (i = 0; i < na; ++i) assert_close_summaries(&a[i], &b[i]);
+
+  /* A file, whole and a range; and the same status for a missing one. */
+  fd = mkstemp(path);
+  assert_true(fd >= 0);
+  f = fdopen(fd, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(x, sizeof *x, kN, f), kN);
+  assert_int_equal(fclose(f), 0);
+  assert_int_equal(api->stats_file_f32(path, 0, 0, CORE_NAN_OMIT, &a[0]), CORE_OK);
+  assert_int_equal(fb->stats_file_f32(path, 0, 0, CORE_NAN_OMIT, &b[0]), CORE_OK);
+  assert_close_summaries(&a[0], &b[0]);
+  assert_int_equal(api->stats_file_f32(path, 1001, 100000, CORE_NAN_PROPAGATE, &a[0]), CORE_OK);
+  assert_int_equal(fb->stats_file_f32(path, 1001, 100000, CORE_NAN_PROPAGATE, &b[0]), CORE_OK);
+  assert_close_summaries(&a[0], &b[0]);
+  unlink(path);
+  assert_int_equal(api->stats_file_f32(path, 0, 0, CORE_NAN_OMIT, &a[0]), CORE_E_NOT_FOUND);
+  assert_int_equal(fb->stats_file_f32(path, 0, 0, CORE_NAN_OMIT, &b[0]), CORE_E_NOT_FOUND);
 }
 
 static void native(void **state) {
@@ -47,6 +172,7 @@ static void native(void **state) {
   assert_int_equal(api->library_abi_version(), CORE_ABI_VERSION);
   assert_string_not_equal(api->simd_target(), "PORTABLE");
   assert_stats_work(api);
+  assert_batch_matches_fallback(api);
 }
 
 static void missing(void **state) {
