@@ -5,10 +5,11 @@
 # Bindings: SWIG, a JDK with JUnit 5 (and Commons Math for the Java
 # benchmark's peer), Go. The .NET SDK is not a Debian package: the C#
 # binding builds where `dotnet` is already installed and is skipped (and
-# said so in meson's summary) elsewhere.
+# said so in meson's summary) elsewhere. libjack-jackd2-dev and libboost-dev
+# are the ring benchmark's peers (JACK ringbuffer, boost spsc_queue).
 LIBCORE_PACKAGES="meson ninja-build pkg-config g++ libtbb-dev libhwy-dev libxxhash-dev \
 libkissfft-dev libsndfile1-dev libsoxr-dev libcriterion-dev libcmocka-dev \
-libbenchmark-dev python3 python3-numpy \
+libbenchmark-dev libjack-jackd2-dev libboost-dev python3 python3-numpy \
 swig default-jdk-headless junit5 libcommons-math3-java golang-go"
 
 libcore_install_deps() {

@@ -147,6 +147,7 @@ CORE_API int core_get_num_threads(void);
 /* The umbrella: the other modules. Each header also stands alone. */
 #include "array.h"
 #include "stats.h"
+#include "ring.h"
 #include "batch.h"
 
 #endif /* CORE_CORE_H */

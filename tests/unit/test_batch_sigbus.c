@@ -95,7 +95,11 @@ static void shrink_during_call(const char *want_msg) {
 /* ---- tests -------------------------------------------------------------------------- */
 
 Test(sigbus, mapped_file_shrinking_gives_io_error) {
-  cr_assert(!sigbus_is_siginfo_handler(), "the test process already has a SIGBUS handler");
+  /* A sanitizer runtime (ASan's handle_sigbus=1, its default) owns SIGBUS:
+   * libcore then reads instead of mapping, and there is nothing to test.
+   * .ci/run sets handle_sigbus=0 so this runs there. */
+  if (sigbus_is_siginfo_handler())
+    cr_skip_test("the test process already has a SIGBUS handler (a sanitizer's?)");
   shrink_during_call("shrank while mapped");
   /* The guard was what caught it: libcore's handler is installed now. */
   cr_expect(sigbus_is_siginfo_handler(), "no SIGBUS handler installed: the mapping was not used");

@@ -1,0 +1,73 @@
+#!/bin/sh
+# The ring stress test under ThreadSanitizer.
+#
+# Everything the two threads touch is compiled here with -fsanitize=thread:
+# the ring module (its atomics and sample copies are what TSan must see),
+# the abi layer in front of it, the runtime (status names, error messages,
+# version; built without oneTBB, which the ring never uses), the PCM kernel
+# that append_i16 calls and the SIMD target report (Highway; libhwy itself
+# only picks the target), and the stress program. Linking the prebuilt
+# libcore instead would hide every ring access from TSan.
+#
+# usage: tsan.sh SRCROOT WORKDIR SAMPLES [CXX [CC]]
+# Tries the given compilers, then g++/gcc and clang++/clang; exits 77 (SKIP)
+# only when none of them can build and run a TSan program.
+set -u
+src=$1 work=$2 samples=$3
+shift 3
+mkdir -p "$work" || exit 1
+cd "$work" || exit 1
+
+hwy_cflags=$(pkg-config --cflags libhwy 2>/dev/null)
+hwy_libs=$(pkg-config --libs libhwy 2>/dev/null || echo -lhwy)
+
+cat > probe.cpp <<'PROBE'
+#include <atomic>
+#include <thread>
+std::atomic<int> a;
+int main() { std::thread t([] { a = 1; }); t.join(); return a - 1; }
+PROBE
+
+pick() { # CXX CC: usable when it builds and runs a TSan program
+  command -v "$1" >/dev/null 2>&1 && command -v "$2" >/dev/null 2>&1 || return 1
+  "$1" -fsanitize=thread -pthread probe.cpp -o probe >/dev/null 2>&1 && ./probe >/dev/null 2>&1
+}
+cxx="" cc=""
+for pair in "${1:-} ${2:-}" "g++ gcc" "clang++ clang"; do
+  set -- $pair
+  [ $# -eq 2 ] || continue
+  case "$1" in *++*|*c++*) ;; *) continue ;; esac
+  if pick "$1" "$2"; then cxx=$1 cc=$2; break; fi
+done
+if [ -z "$cxx" ]; then
+  echo "SKIP: no compiler here can build and run a ThreadSanitizer program"
+  echo "      (g++ needs libtsan, clang needs libclang-rt)"
+  exit 77
+fi
+echo "tsan.sh: $cxx / $cc -fsanitize=thread"
+
+flags="-fsanitize=thread -g -O2 -pthread -I$src -I$src/include"
+# g++ warns that TSan ignores atomic_thread_fence: the ring fences only on
+# kernels without membarrier, a path this run does not take.
+if $cxx -Wno-tsan -fsyntax-only -x c++ /dev/null >/dev/null 2>&1; then flags="$flags -Wno-tsan"; fi
+set -e
+rm -f ./*.o stress_ring_tsan
+for f in ring/ring.cpp ring/mirror.cpp ring/produce.cpp ring/consume.cpp ring/wait.cpp \
+         abi/ring.cpp abi/core.cpp runtime/error.cpp runtime/status.cpp runtime/threads.cpp \
+         simd/transform_kernels.cc simd/target.cc; do
+  o=$(echo "$f" | tr / _ | sed 's/\.[a-z]*$/.o/')
+  $cxx -std=c++17 $flags $hwy_cflags -c "$src/libcore/$f" -o "$o"
+done
+$cc -std=gnu11 $flags -c "$src/tests/stress/stress_ring.c" -o stress_ring.o
+$cxx -fsanitize=thread -pthread -o stress_ring_tsan ./*.o $hwy_libs
+set +e
+
+# halt_on_error: the first report fails the test (exit 66 by default).
+# SAMPLES go through each policy on a plain buffer, where TSan's shadow
+# memory sees every sample access; the mirrored and sleeping scenarios get
+# a tenth (with the mirror, the two views of one slot have distinct
+# addresses, so TSan checks the atomics there but not every sample).
+export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
+small=$(awk "BEGIN { printf \"%.0f\", $samples / 10 }")
+./stress_ring_tsan "$samples" reject overwrite || exit $?
+./stress_ring_tsan "$small" reject_mirror overwrite_mirror blocking
