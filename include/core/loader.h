@@ -28,7 +28,8 @@
  *  portable C implementations of every runtime, array, stats and batch
  *  function (results within the tolerances documented below), and stubs
  *  returning CORE_E_UNAVAILABLE for stateful modules that have no portable
- *  version.
+ *  version (the ring: ring_create refuses, so no handle exists and every
+ *  call on one refuses too; queries answer 0; ring_options_init works).
  *  core_api_load_error() says why.
  *
  * Environment (read once, at the first call):
@@ -113,7 +114,7 @@ typedef enum core_backend {
  * without the core_ prefix (api->stats_f32 is core_stats_f32), except
  * core_abi_version, which is library_abi_version because abi_version is
  * the table's own field. The behaviour, arguments and statuses are those
- * documented in core.h, array.h, stats.h and batch.h. Append-only: see
+ * documented in core.h, array.h, stats.h, batch.h and ring.h. Append-only: see
  * above. */
 typedef struct core_api_t {
   size_t struct_size;   /* sizeof the table the loader filled */
@@ -218,6 +219,30 @@ typedef struct core_api_t {
   core_status (*stats_acc_result)(const core_stats_acc_t *acc, struct core_stats_t *out);
   core_status (*stats_file_f32)(const char *path, uint64_t offset, uint64_t count,
                                 core_nan_policy nan, struct core_stats_t *out);
+  /* ---- ring (ring.h), since 0.1: no portable version; the fallback's
+   * slots return CORE_E_UNAVAILABLE (queries return 0, destroy does
+   * nothing) ---- */
+  core_status (*ring_options_init)(core_ring_options_t *opts);
+  core_status (*ring_create)(const core_ring_options_t *opts, core_ring_t **out);
+  void (*ring_destroy)(core_ring_t *ring);
+  core_status (*ring_append_f32)(core_ring_t *ring, const float *x, size_t n);
+  core_status (*ring_append_i16)(core_ring_t *ring, const int16_t *pcm, size_t n);
+  core_status (*ring_wait_writable)(core_ring_t *ring, size_t n, int timeout_ms);
+  core_status (*ring_read)(core_ring_t *ring, float *out, size_t n);
+  core_status (*ring_read_all)(core_ring_t *ring, float *out, size_t cap, size_t *n);
+  core_status (*ring_read_latest)(core_ring_t *ring, float *out, size_t n);
+  core_status (*ring_regions)(core_ring_t *ring, const float **p1, size_t *n1,
+                              const float **p2, size_t *n2);
+  core_status (*ring_consume)(core_ring_t *ring, size_t n);
+  core_status (*ring_pop)(core_ring_t *ring, float *out, size_t n, size_t *got);
+  core_status (*ring_clear)(core_ring_t *ring);
+  core_status (*ring_wait_readable)(core_ring_t *ring, size_t n, int timeout_ms);
+  size_t (*ring_size)(const core_ring_t *ring);
+  size_t (*ring_space)(const core_ring_t *ring);
+  size_t (*ring_capacity)(const core_ring_t *ring);
+  uint64_t (*ring_dropped)(const core_ring_t *ring);
+  int (*ring_is_mirrored)(const core_ring_t *ring);
+  core_ring_policy (*ring_get_policy)(const core_ring_t *ring);
 } core_api_t;
 
 /* Non-zero when `slot` lies inside the table `api` points to. */

@@ -89,4 +89,26 @@ core_status core_fb_stats_acc_merge(core_stats_acc_t *dst, const core_stats_acc_
 core_status core_fb_stats_acc_result(const core_stats_acc_t *acc, core_stats_t *out);
 core_status core_fb_stats_file_f32(const char *path, uint64_t offset, uint64_t count, core_nan_policy nan, core_stats_t *out);
 
+/* ring: stubs (fallback_ring_stubs.c) */
+core_status core_fb_ring_options_init(core_ring_options_t *opts);
+core_status core_fb_ring_create(const core_ring_options_t *opts, core_ring_t **out);
+void core_fb_ring_destroy(core_ring_t *ring);
+core_status core_fb_ring_append_f32(core_ring_t *ring, const float *x, size_t n);
+core_status core_fb_ring_append_i16(core_ring_t *ring, const int16_t *pcm, size_t n);
+core_status core_fb_ring_wait_writable(core_ring_t *ring, size_t n, int timeout_ms);
+core_status core_fb_ring_read(core_ring_t *ring, float *out, size_t n);
+core_status core_fb_ring_read_all(core_ring_t *ring, float *out, size_t cap, size_t *n);
+core_status core_fb_ring_read_latest(core_ring_t *ring, float *out, size_t n);
+core_status core_fb_ring_regions(core_ring_t *ring, const float **p1, size_t *n1, const float **p2, size_t *n2);
+core_status core_fb_ring_consume(core_ring_t *ring, size_t n);
+core_status core_fb_ring_pop(core_ring_t *ring, float *out, size_t n, size_t *got);
+core_status core_fb_ring_clear(core_ring_t *ring);
+core_status core_fb_ring_wait_readable(core_ring_t *ring, size_t n, int timeout_ms);
+size_t core_fb_ring_size(const core_ring_t *ring);
+size_t core_fb_ring_space(const core_ring_t *ring);
+size_t core_fb_ring_capacity(const core_ring_t *ring);
+uint64_t core_fb_ring_dropped(const core_ring_t *ring);
+int core_fb_ring_is_mirrored(const core_ring_t *ring);
+core_ring_policy core_fb_ring_get_policy(const core_ring_t *ring);
+
 #endif

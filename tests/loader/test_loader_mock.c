@@ -217,7 +217,7 @@ static void batch_symbol_missing_falls_back(void **state) {
   assert_table_computes(&t);
 }
 
-/* The slot list covers the table, in order, with the batch group last. */
+/* The slot list covers the table, in order: ... stats, batch, ring. */
 static void slot_list_is_the_table(void **state) {
   size_t i;
   (void)state;
@@ -228,8 +228,11 @@ static void slot_list_is_the_table(void **state) {
   assert_int_equal(core_loader_slots[0].offset, offsetof(core_api_t, version));
   assert_string_equal(core_loader_slots[59].symbol, "core_batch_stats_f32");
   assert_int_equal(core_loader_slots[59].offset, offsetof(core_api_t, batch_stats_f32));
+  assert_string_equal(core_loader_slots[69].symbol, "core_stats_file_f32");
+  assert_string_equal(core_loader_slots[70].symbol, "core_ring_options_init");
+  assert_int_equal(core_loader_slots[70].offset, offsetof(core_api_t, ring_options_init));
   assert_string_equal(core_loader_slots[core_loader_slot_count - 1].symbol,
-                      "core_stats_file_f32");
+                      "core_ring_get_policy");
 }
 
 static void abi_probe_missing_falls_back(void **state) {

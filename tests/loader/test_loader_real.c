@@ -162,6 +162,34 @@ static void assert_batch_matches_fallback(const core_api_t *api) {
   assert_int_equal(fb->stats_file_f32(path, 0, 0, CORE_NAN_OMIT, &b[0]), CORE_E_NOT_FOUND);
 }
 
+/* The ring through the table: a real ring natively, a clear refusal in the
+ * fallback (it has no ring), never a crash. */
+static void assert_ring(const core_api_t *api, int native) {
+  core_ring_options_t opts;
+  core_ring_t *ring = (core_ring_t *)&opts; /* must be overwritten */
+  const float in[3] = {1, 2, 3};
+  float out[3] = {0, 0, 0};
+  size_t got = 0;
+  assert_int_equal(api->ring_options_init(&opts), CORE_OK);
+  opts.capacity = 8;
+  if (!native) {
+    assert_int_equal(api->ring_create(&opts, &ring), CORE_E_UNAVAILABLE);
+    assert_null(ring);
+    assert_non_null(strstr(api->last_error_message(), "core_ring_create: unavailable"));
+    assert_int_equal(api->ring_append_f32(ring, in, 3), CORE_E_UNAVAILABLE);
+    assert_int_equal(api->ring_size(ring), 0);
+    api->ring_destroy(ring);
+    return;
+  }
+  assert_int_equal(api->ring_create(&opts, &ring), CORE_OK);
+  assert_int_equal(api->ring_append_f32(ring, in, 3), CORE_OK);
+  assert_int_equal(api->ring_size(ring), 3);
+  assert_int_equal(api->ring_pop(ring, out, 3, &got), CORE_OK);
+  assert_int_equal(got, 3);
+  assert_memory_equal(in, out, sizeof in);
+  api->ring_destroy(ring);
+}
+
 static void native(void **state) {
   const core_api_t *api = core_api();
   (void)state;
@@ -173,6 +201,7 @@ static void native(void **state) {
   assert_string_not_equal(api->simd_target(), "PORTABLE");
   assert_stats_work(api);
   assert_batch_matches_fallback(api);
+  assert_ring(api, 1);
 }
 
 static void missing(void **state) {
@@ -184,6 +213,7 @@ static void missing(void **state) {
   assert_non_null(strstr(core_api_load_error(), getenv("LIBCORE_PATH")));
   assert_string_equal(api->simd_target(), "PORTABLE");
   assert_stats_work(api);
+  assert_ring(api, 0);
 }
 
 static void strict(void **state) {
@@ -200,6 +230,7 @@ static void disabled(void **state) {
   assert_int_equal(api->backend, CORE_BACKEND_FALLBACK);
   assert_string_equal(core_api_load_error(), "disabled by LIBCORE_DISABLE");
   assert_stats_work(api);
+  assert_ring(api, 0);
 }
 
 int main(int argc, char **argv) {
