@@ -94,6 +94,39 @@ CORE_WRAP_DTYPES(core_rms)
 CORE_WRAP_DTYPES(core_zero_crossing_rate)
 CORE_WRAP_DTYPES(core_percentile)
 
+/* batch (batch.h) */
+CORE_WRAP_DTYPES(core_batch_stats)
+CORE_WRAP(core_stats_frames_len)
+CORE_WRAP_DTYPES(core_stats_frames)
+CORE_WRAP(core_stats_acc_init)
+CORE_WRAP(core_stats_acc_push_f32)
+CORE_WRAP(core_stats_acc_push_f64)
+CORE_WRAP(core_stats_acc_merge)
+CORE_WRAP(core_stats_acc_result)
+CORE_WRAP(core_stats_file_f32)
+
+/* ring (ring.h): a class with close/dispose in every language */
+CORE_WRAP(core_ring_options_init)
+CORE_WRAP(core_ring_create)
+CORE_WRAP(core_ring_destroy)
+CORE_WRAP(core_ring_append_f32)
+CORE_WRAP(core_ring_append_i16)
+CORE_WRAP(core_ring_wait_writable)
+CORE_WRAP(core_ring_read)
+CORE_WRAP(core_ring_read_all)
+CORE_WRAP(core_ring_read_latest)
+CORE_WRAP(core_ring_regions)
+CORE_WRAP(core_ring_consume)
+CORE_WRAP(core_ring_pop)
+CORE_WRAP(core_ring_clear)
+CORE_WRAP(core_ring_wait_readable)
+CORE_WRAP(core_ring_size)
+CORE_WRAP(core_ring_space)
+CORE_WRAP(core_ring_capacity)
+CORE_WRAP(core_ring_dropped)
+CORE_WRAP(core_ring_is_mirrored)
+CORE_WRAP(core_ring_get_policy)
+
 /* ---- per-language typemaps and names ------------------------------------- */
 
 #if defined(SWIGJAVA)
@@ -109,3 +142,5 @@ CORE_WRAP_DTYPES(core_percentile)
 %include "core/core.h"
 %include "core/array.h"
 %include "core/stats.h"
+%include "core/batch.h"
+%include "core/ring.h"

@@ -36,6 +36,14 @@
  *  6. Before the first native call the generated methods call
  *     NativeLibraryLoader.EnsureLoaded(), which finds libcore_csharp.so or
  *     throws a DllNotFoundException naming every place it looked.
+ *  7. batch.h: core_stats_acc_t* is a void* to the pinned byte block of
+ *     LibCore.StatsAccumulator (no proxy class; its size comes from
+ *     CoreCSharp_SizeOf). `struct core_stats_t *` is Stats* like core_stats_t*.
+ *  8. ring.h: core_ring_t* is an IntPtr owned by RingBuffer's SafeHandle;
+ *     core_ring_options_t* is NativeRingOptions*; the enums are RingPolicy
+ *     and RingMirror. core_ring_wait_readable/_writable return their
+ *     status: a timeout (CORE_E_EMPTY / CORE_E_FULL) is an answer, not an
+ *     exception; any other failure still raises.
  */
 
 %pragma(csharp) moduleclassmodifiers="internal static unsafe class"
@@ -128,7 +136,7 @@ CORE_CS_SPAN_PAIR(double, double, Span)
 
 %apply (const float *SPAN_PTR, size_t SPAN_LEN) { (const float *x, size_t n), (const float *in, size_t n) };
 %apply (const double *SPAN_PTR, size_t SPAN_LEN) { (const double *x, size_t n), (const double *in, size_t n) };
-%apply (const int16_t *SPAN_PTR, size_t SPAN_LEN) { (const int16_t *in, size_t n) };
+%apply (const int16_t *SPAN_PTR, size_t SPAN_LEN) { (const int16_t *in, size_t n), (const int16_t *pcm, size_t n) };
 %apply (const size_t *SPAN_PTR, size_t SPAN_LEN) { (const size_t *lens, size_t count) };
 %apply (float *SPAN_PTR, size_t SPAN_LEN) {
   (float *x, size_t n), (float *out, size_t n), (float *out, size_t cap),
@@ -157,6 +165,9 @@ CORE_CS_POINTER(int16_t, short)
 CORE_CS_POINTER(size_t, ulong)
 CORE_CS_POINTER(core_stats_t, Stats)
 CORE_CS_POINTER(const core_stats_t, Stats)
+CORE_CS_POINTER(struct core_stats_t, Stats)
+CORE_CS_POINTER(const struct core_stats_t, Stats)
+CORE_CS_POINTER(const float *, float*)
 CORE_CS_POINTER(const float *const, float*)
 CORE_CS_POINTER(const double *const, double*)
 
@@ -243,3 +254,108 @@ static void core_cs_raise(core_status status) {
     string ret = $imcall;$excode
     return ret;
   }
+
+/* ---- 7. batch (batch.h): the accumulator is an opaque byte block ----------------- */
+
+/* core_stats_acc_t is plain caller-owned data (~21 KiB) whose fields are
+ * private: no proxy class. The public StatsAccumulator keeps it in a pinned
+ * managed buffer of CoreCSharp_StatsAccSize() bytes (the size this wrapper
+ * was compiled with) and passes its address as void*. */
+%ignore core_stats_acc_t;
+%ignore core_stats_acc_node_t;
+%ignore core_stats_acc_t_pending;
+%ignore core_stats_acc_t::ref;  /* C# keywords: silences SWIG's renaming warning */
+%ignore core_stats_acc_t::base;
+CORE_CS_POINTER(core_stats_acc_t, void)
+CORE_CS_POINTER(const core_stats_acc_t, void)
+
+/* ---- 8. ring (ring.h): a handle, an options struct, two enums -------------------- */
+
+/* core_ring_t* is an IntPtr owned by the public RingBuffer's SafeHandle.
+ * core_ring_options_t is the internal blittable struct NativeRingOptions
+ * (same layout, checked by a test); no SWIG proxy classes. */
+%ignore core_ring_options_t;
+%typemap(ctype) core_ring_t *, const core_ring_t * "core_ring_t *"
+%typemap(imtype) core_ring_t *, const core_ring_t * "global::System.IntPtr"
+%typemap(cstype) core_ring_t *, const core_ring_t * "global::System.IntPtr"
+%typemap(csin) core_ring_t *, const core_ring_t * "$csinput"
+%typemap(in) core_ring_t *, const core_ring_t * %{ $1 = ($1_ltype)$input; %}
+%typemap(freearg) core_ring_t *, const core_ring_t * ""
+%typemap(argout) core_ring_t *, const core_ring_t * ""
+CORE_CS_POINTER(core_ring_t *, global::System.IntPtr)
+CORE_CS_POINTER(core_ring_options_t, NativeRingOptions)
+CORE_CS_POINTER(const core_ring_options_t, NativeRingOptions)
+
+%rename(RingPolicy) core_ring_policy;
+%rename(RingMirror) core_ring_mirror;
+%typemap(csclassmodifiers) enum core_ring_policy %{
+/// <summary>What <see cref="RingBuffer.Append(System.ReadOnlySpan{float})"/> does when the
+/// samples do not fit (core_ring_policy). Values are pinned by the C ABI.</summary>
+public enum%}
+%typemap(csclassmodifiers) enum core_ring_mirror %{
+/// <summary>Whether a <see cref="RingBuffer"/>'s storage is mapped twice back to back so
+/// every readable span is contiguous (core_ring_mirror). Values are pinned by the C ABI.</summary>
+public enum%}
+%rename(Reject) CORE_RING_REJECT;
+%rename(Overwrite) CORE_RING_OVERWRITE;
+%rename(Off) CORE_RING_MIRROR_OFF;
+%rename(On) CORE_RING_MIRROR_ON;
+%rename(Require) CORE_RING_MIRROR_REQUIRE;
+%csattributes CORE_RING_REJECT "/// <summary>An append that does not fit writes nothing and throws CoreException(Full); the caller keeps its data (CORE_RING_REJECT).</summary>";
+%csattributes CORE_RING_OVERWRITE "/// <summary>An append always succeeds; the oldest samples make room and are counted in RingBuffer.Dropped (CORE_RING_OVERWRITE).</summary>";
+%csattributes CORE_RING_MIRROR_OFF "/// <summary>A plain buffer: RingBuffer.Peek may see two spans (CORE_RING_MIRROR_OFF).</summary>";
+%csattributes CORE_RING_MIRROR_ON "/// <summary>Mirrored when the system allows, else silently plain; see RingBuffer.IsMirrored (CORE_RING_MIRROR_ON).</summary>";
+%csattributes CORE_RING_MIRROR_REQUIRE "/// <summary>Mirrored, or the constructor throws CoreException(Unsupported) (CORE_RING_MIRROR_REQUIRE).</summary>";
+
+/* The waits report a timeout as a status, not an exception: a timeout is an
+ * expected answer (RingBuffer.WaitReadable/WaitWritable return false), and a
+ * polling caller must not pay for an exception each time. Any other failure
+ * still raises. These typemaps match by function name. */
+%define CORE_CS_STATUS_RESULT(FUNC, EXPECTED)
+%typemap(cstype, out="CoreStatus") core_status FUNC "CoreStatus"
+%typemap(out, canthrow=1) core_status FUNC %{
+  $result = (int)$1;
+  if ($1 != CORE_OK && $1 != EXPECTED) core_cs_raise($1);
+%}
+%typemap(csout, excode=SWIGEXCODE) core_status FUNC {
+    NativeLibraryLoader.EnsureLoaded();
+    CoreStatus ret = (CoreStatus)$imcall;$excode
+    return ret;
+  }
+%enddef
+CORE_CS_STATUS_RESULT(core_ring_wait_readable, CORE_E_EMPTY)
+CORE_CS_STATUS_RESULT(core_ring_wait_writable, CORE_E_FULL)
+
+%typemap(csout, excode=SWIGEXCODE) unsigned long long {
+    NativeLibraryLoader.EnsureLoaded();
+    ulong ret = $imcall;$excode
+    return ret;
+  }
+%typemap(csout, excode=SWIGEXCODE) core_ring_policy {
+    NativeLibraryLoader.EnsureLoaded();
+    RingPolicy ret = (RingPolicy)$imcall;$excode
+    return ret;
+  }
+
+/* Sizes this wrapper was compiled with, for the layout checks of the public
+ * layer (not part of the whitelist: helpers of the wrapper itself). */
+%{
+#ifdef __cplusplus
+extern "C"
+#endif
+SWIGEXPORT uint64_t SWIGSTDCALL CoreCSharp_SizeOf(int what) {
+  switch (what) {
+  case 0: return sizeof(core_stats_acc_t);
+  case 1: return sizeof(core_ring_options_t);
+  case 2: return sizeof(core_stats_t);
+  default: return 0;
+  }
+}
+%}
+
+%pragma(csharp) imclasscode=%{
+  /// <summary>sizeof of a libcore type as this wrapper was compiled:
+  /// 0 core_stats_acc_t, 1 core_ring_options_t, 2 core_stats_t.</summary>
+  [global::System.Runtime.InteropServices.DllImport("core_csharp", EntryPoint="CoreCSharp_SizeOf")]
+  internal static extern ulong CoreCSharp_SizeOf(int what);
+%}

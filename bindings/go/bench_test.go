@@ -138,3 +138,69 @@ func TestGoLoopMatchesStats(t *testing.T) {
 	wantNear(t, "mean", mean, s.Mean, 1e-10)
 	wantNear(t, "variance", v, sv, 1e-10)
 }
+
+// BatchStats over 10,000 arrays of 1,000 float32 (issue 5's batch shape),
+// through each path of the binding, against a Go loop of Stats calls:
+// flat (BatchStatsFlat, zero-copy), shared (sub-slices of one buffer,
+// zero-copy through offsets), separate (10,000 allocations: the values are
+// copied into the pooled buffer first).
+func BenchmarkBatchStats(b *testing.B) {
+	const count, n = 10000, 1000
+	flat := benchData(count * n)
+	lens := make([]int, count)
+	shared := make([][]float32, count)
+	separate := make([][]float32, count)
+	for i := range lens {
+		lens[i] = n
+		shared[i] = flat[i*n : (i+1)*n]
+		separate[i] = append([]float32(nil), shared[i]...)
+	}
+	run := func(name string, f func() error) {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(4 * count * n)
+			for i := 0; i < b.N; i++ {
+				if err := f(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	run("flat", func() error { _, err := BatchStatsFlat(flat, lens, NanPropagate); return err })
+	run("shared", func() error { _, err := BatchStats(shared, NanPropagate); return err })
+	run("separate", func() error { _, err := BatchStats(separate, NanPropagate); return err })
+	run("stats_loop", func() error {
+		for _, a := range separate {
+			s, err := Stats(a, NanPropagate)
+			if err != nil {
+				return err
+			}
+			sinkSummary = s
+		}
+		return nil
+	})
+}
+
+// A 1024-float chunk appended and popped through a 64 Ki-float ring on one
+// goroutine (issue 6's single-thread shape): two cgo calls per chunk.
+func BenchmarkRingAppendPop(b *testing.B) {
+	for _, m := range []RingMirror{MirrorOff, MirrorOn} {
+		b.Run(map[RingMirror]string{MirrorOff: "plain", MirrorOn: "mirror"}[m], func(b *testing.B) {
+			r, err := NewRingBuffer(RingOptions{Capacity: 1 << 16, Mirror: m})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer r.Close()
+			in, out := benchData(1024), make([]float32, 1024)
+			b.SetBytes(4 * 1024)
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if err := r.Append(in); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := r.Pop(out); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -29,6 +29,15 @@
  *     rules, and Go 1.19 has no runtime.Pinner), so the C helper
  *     core_go_concat_part_f32/_f64 calls core_concat_* for one part at a
  *     time, building the one-element parts array on the C stack.
+ *  5. batch: for the same reason core_batch_stats_* is called through
+ *     core_go_batch_f32/_f64, which take one flat slice plus offsets and
+ *     lengths and build the array of pointers into it in C memory.
+ *     core_stats_acc_t pointers are unsafe.Pointer to Go memory of the
+ *     struct's size (core.StatsAcc: plain data, no Go pointers).
+ *  6. ring: core_ring_t * is a uintptr (C memory, never dereferenced by
+ *     Go); core_ring_options_t * is unsafe.Pointer to core.ringOptions
+ *     (same layout, checked at compile time); the regions out-pointers are
+ *     []unsafe.Pointer cells that C fills with C pointers.
  */
 
 /* ---- status: 0 or a captured error ---------------------------------------- */
@@ -52,6 +61,17 @@ static long long core_go_fail(core_status st) {
   e->status = st;
   if (len) memcpy(e->message, msg, len);
   e->message[len] = '\0';
+  return (long long)(intptr_t)e;
+}
+
+/* The same, for an error found by a Go-only helper below: the message is
+ * the helper's own (libcore's thread-local message is not about it). */
+static long long core_go_fail_msg(core_status st, const char *msg) {
+  size_t len = strlen(msg);
+  core_go_error *e = (core_go_error *)malloc(sizeof *e + len + 1);
+  if (!e) return -(long long)st;
+  e->status = st;
+  memcpy(e->message, msg, len + 1);
   return (long long)(intptr_t)e;
 }
 
@@ -108,11 +128,60 @@ CORE_GO_ARRAY(const size_t, []uint64, *uint64, lens)
 CORE_GO_ARRAY(size_t, []uint64, *uint64, n)     /* scalar out-parameters */
 CORE_GO_ARRAY(size_t, []uint64, *uint64, clipped)
 CORE_GO_ARRAY(size_t, []uint64, *uint64, written)
+CORE_GO_ARRAY(size_t, []uint64, *uint64, frames)  /* batch.h */
+CORE_GO_ARRAY(const int16_t, []int16, *int16, pcm) /* ring.h */
+CORE_GO_ARRAY(size_t, []uint64, *uint64, got)
+CORE_GO_ARRAY(size_t, []uint64, *uint64, n1)
+CORE_GO_ARRAY(size_t, []uint64, *uint64, n2)
 
 /* core_stats_t: unsafe.Pointer to core.Summary (same layout). */
 %ignore core_stats_t;
 %typemap(gotype) core_stats_t *, const core_stats_t * "unsafe.Pointer"
 %typemap(in) core_stats_t *, const core_stats_t * %{ $1 = ($1_ltype)$input; %}
+/* batch.h names it struct core_stats_t (it may be read before stats.h). */
+%typemap(gotype) struct core_stats_t *, const struct core_stats_t * "unsafe.Pointer"
+%typemap(in) struct core_stats_t *, const struct core_stats_t * %{ $1 = ($1_ltype)$input; %}
+
+/* ---- batch.h ---------------------------------------------------------------- */
+
+/* core_stats_acc_t: unsafe.Pointer to Go memory of the struct's size
+ * (core.StatsAcc; plain data without pointers, so it may live in Go memory
+ * and be passed to C for the duration of a call). No SWIG struct wrapper. */
+%ignore core_stats_acc_t;
+%ignore core_stats_acc_node_t;
+%ignore core_stats_acc_t_pending; /* its nested union */
+%typemap(gotype) core_stats_acc_t *, const core_stats_acc_t * "unsafe.Pointer"
+%typemap(in) core_stats_acc_t *, const core_stats_acc_t * %{ $1 = ($1_ltype)$input; %}
+
+/* capi.Core_batch_stats_f32/_f64 are generated (whitelisted) but not called:
+ * their arrays argument is an array of pointers, which cgo does not let Go
+ * memory hold when handed to C. Package core calls core_go_batch_f32/_f64
+ * (below) instead, which build that array in C from one flat slice. */
+
+/* ---- ring.h ----------------------------------------------------------------- */
+
+/* A ring handle is C memory, held by Go as a uintptr and never dereferenced
+ * there. core_ring_create's out-parameter is a one-element []uintptr. */
+%typemap(gotype) core_ring_t *, const core_ring_t * "uintptr"
+%typemap(in) core_ring_t *, const core_ring_t * %{ $1 = ($1_ltype)$input; %}
+CORE_GO_ARRAY(core_ring_t *, []uintptr, *uintptr, out)
+
+/* core_ring_options_t: unsafe.Pointer to the Go struct core.ringOptions,
+ * whose layout equals the C struct (checked at compile time). */
+%ignore core_ring_options_t;
+%typemap(gotype) core_ring_options_t *, const core_ring_options_t * "unsafe.Pointer"
+%typemap(in) core_ring_options_t *, const core_ring_options_t * %{ $1 = ($1_ltype)$input; %}
+
+/* regions: the two span pointers are C pointers written by C into Go
+ * memory typed unsafe.Pointer (as `var p *C.float; C.f(&p)` does), so the
+ * Go layer can make slices of them without a uintptr conversion. */
+CORE_GO_ARRAY(const float *, []unsafe.Pointer, *unsafe.Pointer, p1)
+CORE_GO_ARRAY(const float *, []unsafe.Pointer, *unsafe.Pointer, p2)
+
+/* The policy enum as an int, like core_nan_policy. */
+%typemap(gotype) core_ring_policy "int"
+%typemap(in) core_ring_policy %{ $1 = (core_ring_policy)$input; %}
+%typemap(out) core_ring_policy %{ $result = (intgo)$1; %}
 
 /* ---- Go-only helpers ------------------------------------------------------- */
 
@@ -130,6 +199,54 @@ CORE_GO_ARRAY(size_t, []uint64, *uint64, written)
 CORE_GO_CONCAT_PART(float, f32)
 CORE_GO_CONCAT_PART(double, f64)
 %}
+
+/* core_batch_stats_f32/_f64 over arrays that all lie in one slice x[0, n):
+ * array i is x[offs[i], offs[i] + lens[i]), or, with offs NULL, the arrays
+ * follow each other from x[0]. The pointer array that libcore takes is built
+ * here, in C memory (on the stack up to 64 arrays, else malloc'd): Go may
+ * hand C the flat slice, not an array of pointers into it. The bounds are
+ * checked again here (the Go layer checks them first, with its own names).
+ * Returns 0 or a captured error, as a core_status result does. */
+%{
+#define CORE_GO_BATCH(T, SFX)                                                      \
+  static long long core_go_batch_##SFX(const T *x, size_t n, const size_t *offs,    \
+                                       const size_t *lens, size_t count,            \
+                                       core_nan_policy nan, core_stats_t *out) {     \
+    const T *stack[64];                                                              \
+    const T **parts = stack;                                                         \
+    size_t i, off = 0;                                                               \
+    core_status st;                                                                  \
+    if (count > 64) {                                                                \
+      if (count > SIZE_MAX / sizeof *parts ||                                        \
+          !(parts = (const T **)malloc(count * sizeof *parts)))                      \
+        return core_go_fail_msg(CORE_E_OUT_OF_MEMORY,                                \
+                                "core_go_batch_" #SFX ": no memory for the array pointers"); \
+    }                                                                                \
+    for (i = 0; i < count; ++i) {                                                    \
+      size_t o = offs ? offs[i] : off;                                               \
+      if (o > n || lens[i] > n - o) {                                                \
+        if (parts != stack) free((void *)parts);                                     \
+        return core_go_fail_msg(CORE_E_INVALID_ARGUMENT,                             \
+                                "core_go_batch_" #SFX ": an array lies outside the flat slice"); \
+      }                                                                              \
+      parts[i] = x ? x + o : NULL;                                                   \
+      off = o + lens[i];                                                             \
+    }                                                                                \
+    st = core_batch_stats_##SFX(parts, lens, count, nan, out);                       \
+    if (parts != stack) free((void *)parts);                                         \
+    return st == CORE_OK ? 0 : core_go_fail(st);                                     \
+  }
+CORE_GO_BATCH(float, f32)
+CORE_GO_BATCH(double, f64)
+%}
+
+CORE_GO_ARRAY(const size_t, []uint64, *uint64, offs)
+%rename("%s") core_go_batch_f32;
+%rename("%s") core_go_batch_f64;
+long long core_go_batch_f32(const float *x, size_t n, const size_t *offs, const size_t *lens,
+                            size_t count, core_nan_policy nan, core_stats_t *out);
+long long core_go_batch_f64(const double *x, size_t n, const size_t *offs, const size_t *lens,
+                            size_t count, core_nan_policy nan, core_stats_t *out);
 
 %rename("%s") core_go_error_status;
 %rename("%s") core_go_error_message;

@@ -48,12 +48,24 @@
 // On error the float64 result is NaN and slices are nil, so an ignored
 // error does not pass for a value.
 //
-// Handle types (the stateful modules of later libcore versions) will have a
-// Close method that releases the C object; Close is idempotent.
+// Handle types own C memory and have a Close method that releases it:
+// RingBuffer. Close is idempotent, and any call after it returns an error
+// matching ErrClosed rather than touching freed memory.
+//
+// # Batches, streams and rings
+//
+// BatchStats, BatchStatsFlat, StatsFrames and StatsFile summarize many
+// arrays, the frames of a signal or a raw float32 file in one call, in
+// parallel; StatsAcc summarizes a stream chunk by chunk. Each summary is
+// bit for bit what Stats gives for the same values. RingBuffer is the
+// preallocated single-producer, single-consumer audio ring; see its
+// documentation for the goroutine contract.
 //
 // # Threads
 //
 // Every function may be called from any number of goroutines at once.
 // libcore runs large inputs in parallel in its own oneTBB arena, sized by
-// SetNumThreads; results do not depend on the thread count.
+// SetNumThreads; results do not depend on the thread count. The stateful
+// types say what they allow: a StatsAcc is used by one goroutine at a
+// time, a RingBuffer by one producer and one consumer goroutine.
 package core

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"errors"
 	"fmt"
 
 	"libcore.dev/core/internal/capi"
@@ -39,7 +40,18 @@ type Error struct {
 	Op      string // the Go function that failed, such as "core.Min"
 	Status  Status // the libcore status code
 	Message string // libcore's message for the failing call, or the binding's own
+
+	is error // a sentinel this error also matches (ErrClosed), or nil
 }
+
+// ErrClosed is matched (errors.Is) by the error of every call on a closed
+// handle, such as a RingBuffer after Close. That error's Status is
+// ErrInvalidArgument, what libcore says for a NULL handle.
+var ErrClosed = errors.New("core: use of a closed handle")
+
+// Is reports whether target is the sentinel this error stands for besides
+// its Status (errors.Is(err, core.ErrClosed)).
+func (e *Error) Is(target error) bool { return e.is != nil && target == e.is }
 
 func (e *Error) Error() string {
 	if e.Message == "" {
@@ -73,6 +85,11 @@ func fail(op string, r int64) error {
 // argError is an error found by the binding before calling libcore.
 func argError(op string, st Status, format string, args ...interface{}) error {
 	return &Error{Op: op, Status: st, Message: fmt.Sprintf(format, args...)}
+}
+
+// closedError is the error of a call on a closed handle.
+func closedError(op, what string) error {
+	return &Error{Op: op, Status: ErrInvalidArgument, Message: "the " + what + " is closed", is: ErrClosed}
 }
 
 // checkSize validates a length or count given as an int.

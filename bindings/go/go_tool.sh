@@ -172,6 +172,14 @@ bench)
       printf "                                %7.1f us   1 thread\n", b1 / 1000
       printf "  Go loop min/max/mean/var:     %7.1f us\n", g / 1000
       if (b > 0 && b1 > 0) printf "  ratio Go loop / binding:      %7.1fx   (%.1fx on 1 thread; target >= 5x)\n", g / b, g / b1
+      printf "BatchStats, 10000 x 1000 float32:\n"
+      printf "  BatchStatsFlat (zero-copy):   %7.2f ms\n", ns("BenchmarkBatchStats/flat") / 1e6
+      printf "  sub-slices of one buffer:     %7.2f ms\n", ns("BenchmarkBatchStats/shared") / 1e6
+      printf "  separate arrays (copied):     %7.2f ms\n", ns("BenchmarkBatchStats/separate") / 1e6
+      printf "  Go loop of Stats calls:       %7.2f ms\n", ns("BenchmarkBatchStats/stats_loop") / 1e6
+      printf "RingBuffer, 1024 floats appended and popped, one goroutine:\n"
+      printf "  plain:                        %7.0f ns   (%.1f GB/s)\n", ns("BenchmarkRingAppendPop/plain"), 4096 / ns("BenchmarkRingAppendPop/plain")
+      printf "  mirror:                       %7.0f ns   (%.1f GB/s)\n", ns("BenchmarkRingAppendPop/mirror"), 4096 / ns("BenchmarkRingAppendPop/mirror")
     }' "$log"
   ;;
 

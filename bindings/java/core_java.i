@@ -5,21 +5,26 @@
  * It generates a package-private raw layer in package dev.libcore:
  * CoreNative (one static method per whitelisted C function, C names kept)
  * and CoreNativeJNI. The public API is the hand-written layer in
- * bindings/java/src/dev/libcore (Core, CoreArrays, Pcm, Stats, Reductions),
- * which checks what only Java can check and allocates outputs.
+ * bindings/java/src/dev/libcore (Core, CoreArrays, Pcm, Stats, Reductions,
+ * Batch, StatsAccumulator, RingBuffer), which checks what only Java can
+ * check and allocates outputs.
  *
  * Rules of the raw layer:
  *  - Every function returning core_status returns, in Java, the value of its
- *    scalar out-parameter as a double (double *out, size_t *n or
- *    size_t *clipped; 0 when it has none). A status other than CORE_OK throws
- *    dev.libcore.CoreException(status, core_status_str(status),
- *    core_last_error_message()), built in C in the same native call (the
- *    message is thread-local), after every array was released.
+ *    scalar out-parameter as a double (double *out, size_t *n, *clipped,
+ *    *frames, *got or *ready; 0 when it has none). A status other than
+ *    CORE_OK throws dev.libcore.CoreException(status,
+ *    core_status_str(status), core_last_error_message()), built in C in the
+ *    same native call (the message is thread-local), after every array was
+ *    released.
  *  - Pointer + length pairs take a Java array (or, for the *_direct
  *    declarations below, a direct NIO buffer) and the length is the array's.
  *    Arrays without a length of their own (dot's x, cumsum's out...) are
  *    checked by the Java layer, the only caller.
- *  - core_stats_t travels as long[7] (see jni/jcore.h), core_nan_policy as int.
+ *  - core_stats_t travels as long[7] (see jni/jcore.h), n of them as
+ *    long[7 * n] (jni/jcore_batch.h), core_nan_policy and core_ring_policy as
+ *    int, uint64_t and a ring handle as long, an accumulator as the direct
+ *    ByteBuffer that holds it.
  *  - Array access (critical or copied, and in which order) is described at
  *    the top of jni/jcore.h.
  */
@@ -212,5 +217,117 @@ JCORE_PARTS(double, double[], JCORE_DOUBLE)
 %enddef
 JCORE_SCRATCH(float)
 JCORE_SCRATCH(double)
+
+/* ---- batch.h ---------------------------------------------------------------- */
+
+/* uint64_t (stream totals, file offsets and counts, ring drop counts) is a
+ * Java long; the Java layer refuses negative values before the call. */
+%apply long long { uint64_t };
+
+/* batch.h names the summary type `struct core_stats_t` (see its comment). */
+%apply core_stats_t *out { struct core_stats_t *out };
+
+/* core_stats_frames_len's count: the Java return value, as every scalar out. */
+JCORE_SCALAR_OUT(size_t, frames)
+
+/* The accumulator (~21 KB of plain data) lives in a direct ByteBuffer owned
+ * by dev.libcore.StatsAccumulator (see jni/jcore_batch.h). */
+%ignore core_stats_acc_t;
+%ignore core_stats_acc_node_t;
+%ignore core_stats_acc_t_pending; /* its nested union */
+%typemap(jni) core_stats_acc_t *, const core_stats_acc_t * "jobject"
+%typemap(jtype) core_stats_acc_t *, const core_stats_acc_t * "java.nio.ByteBuffer"
+%typemap(jstype) core_stats_acc_t *, const core_stats_acc_t * "java.nio.ByteBuffer"
+%typemap(javain) core_stats_acc_t *, const core_stats_acc_t * "$javainput"
+%typemap(in) core_stats_acc_t * (core_stats_acc_t *accp = NULL) %{
+  if (!jcore_acc_get(jenv, $input, &accp, $argnum)) { $cleanup return $null; }
+  $1 = accp;
+%}
+%typemap(in) const core_stats_acc_t * = core_stats_acc_t *;
+
+/* core_stats_file_f32's path: the bytes of its file-system encoding (the
+ * JDK's own rule for file names; SWIG's String typemap would pass modified
+ * UTF-8), copied and NUL-terminated, never held during the call. */
+%typemap(jni) const char *path "jbyteArray"
+%typemap(jtype) const char *path "byte[]"
+%typemap(jstype) const char *path "byte[]"
+%typemap(javain) const char *path "$javainput"
+%typemap(in) const char *path (char *path_copy = NULL) %{
+  if (!jcore_path_get(jenv, $input, &path_copy, $argnum)) { $cleanup return $null; }
+  $1 = path_copy;
+%}
+%typemap(freearg) const char *path %{ free(path_copy$argnum); %}
+
+/* Arrays of arrays, flat arrays, frames and accumulator pushes of Java
+ * arrays go through the grouped helpers of jni/jcore_batch.h (declared in
+ * core_java_extra.i), which never copy an array of up to
+ * JCORE_CRITICAL_MAX_ELEMENTS elements and never hold the GC off for longer
+ * than one such group. */
+%ignore core_batch_stats_f32;
+%ignore core_batch_stats_f64;
+%ignore core_stats_frames_f32;
+%ignore core_stats_frames_f64;
+%ignore core_stats_acc_push_f32;
+%ignore core_stats_acc_push_f64;
+
+/* ---- ring.h ------------------------------------------------------------------ */
+
+/* dev.libcore.RingBuffer is the public class; its enums are hand-written. */
+%ignore core_ring_options_t;
+%ignore core_ring_policy;
+%ignore core_ring_mirror;
+/* Not wrapped: core_ring_options_init (the options typemap below calls it),
+ * the waits (jcore_ring_wait_*, core_java_extra.i: a timeout is a result,
+ * not an exception), and core_ring_regions: no Java view of ring memory can
+ * be made safe (it would outlive close(), and under OVERWRITE the claim it
+ * holds until the next consumer call makes the producer drop samples), so
+ * RingBuffer.peek copies with core_ring_read instead. */
+%ignore core_ring_options_init;
+%ignore core_ring_wait_readable;
+%ignore core_ring_wait_writable;
+%ignore core_ring_regions;
+
+/* The handle: a Java long (jni/jcore_ring.h). */
+%typemap(jni) core_ring_t *ring, const core_ring_t *ring "jlong"
+%typemap(jtype) core_ring_t *ring, const core_ring_t *ring "long"
+%typemap(jstype) core_ring_t *ring, const core_ring_t *ring "long"
+%typemap(javain) core_ring_t *ring, const core_ring_t *ring "$javainput"
+%typemap(in) core_ring_t *ring, const core_ring_t *ring %{ $1 = ($1_ltype)(intptr_t)$input; %}
+
+/* core_ring_create: options as long[3] {capacity, policy, mirror}, the new
+ * handle written to a long[1] once the call succeeded. */
+%typemap(jni) const core_ring_options_t *opts "jlongArray"
+%typemap(jtype) const core_ring_options_t *opts "long[]"
+%typemap(jstype) const core_ring_options_t *opts "long[]"
+%typemap(javain) const core_ring_options_t *opts "$javainput"
+%typemap(in) const core_ring_options_t *opts (core_ring_options_t temp) %{
+  if (!jcore_ring_options_get(jenv, $input, &temp, $argnum)) { $cleanup return $null; }
+  $1 = &temp;
+%}
+%typemap(jni) core_ring_t **out "jlongArray"
+%typemap(jtype) core_ring_t **out "long[]"
+%typemap(jstype) core_ring_t **out "long[]"
+%typemap(javain) core_ring_t **out "$javainput"
+%typemap(in) core_ring_t **out (core_ring_t *handle = NULL) %{
+  if (!jcore_handle_out_check(jenv, $input, $argnum)) { $cleanup return $null; }
+  $1 = &handle;
+%}
+%typemap(argout) core_ring_t **out %{
+  if (result == CORE_OK) {
+    const jlong h = (jlong)(intptr_t)handle$argnum;
+    (*jenv)->SetLongArrayRegion(jenv, $input, 0, 1, &h);
+  }
+%}
+
+%typemap(jni) core_ring_policy "jint"
+%typemap(jtype) core_ring_policy "int"
+%typemap(jstype) core_ring_policy "int"
+%typemap(out) core_ring_policy %{ $result = (jint)$1; %}
+%typemap(javaout) core_ring_policy { return $jnicall; }
+
+%apply (const int16_t *ARR_IN, size_t LEN) { (const int16_t *pcm, size_t n) };
+/* pop's count and the waits' flag: the Java return value */
+JCORE_SCALAR_OUT(size_t, got)
+JCORE_SCALAR_OUT(size_t, ready)
 
 %include "java/core_java_extra.i"

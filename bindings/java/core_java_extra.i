@@ -103,3 +103,77 @@ core_status jcore_linspace_f64(double start, double stop, size_t num, int endpoi
 core_status jcore_cumsum_f64(const double *x, size_t n, double *out_array);
 core_status jcore_normal_pdf_f64(const double *x, size_t n, double mean, double std, double *out_array);
 core_status jcore_pcm16_to_f64(const int16_t *in, size_t n, double *out_array);
+
+/* ---- batch (jni/jcore_batch.h) -------------------------------------------------- */
+
+%{
+#include "jcore_batch.h"
+%}
+
+/* The helpers that take Java arrays themselves get the JNIEnv. */
+%typemap(in, numinputs=0) JNIEnv *env %{ $1 = jenv; %}
+%define JCORE_JOBJECT(CTYPE, JAVA)
+%typemap(jni) CTYPE "jobjectArray"
+%typemap(jtype) CTYPE "JAVA"
+%typemap(jstype) CTYPE "JAVA"
+%typemap(javain) CTYPE "$javainput"
+%typemap(in) CTYPE %{ $1 = $input; %}
+%enddef
+JCORE_JOBJECT(jcore_float_arrays, float[][])
+JCORE_JOBJECT(jcore_double_arrays, double[][])
+
+CORE_WRAP(jcore_batch_stats_f32_arrays)
+CORE_WRAP(jcore_batch_stats_f64_arrays)
+CORE_WRAP(jcore_batch_stats_f32_flat)
+CORE_WRAP(jcore_batch_stats_f64_flat)
+CORE_WRAP(jcore_batch_stats_f32_flat_direct)
+CORE_WRAP(jcore_batch_stats_f64_flat_direct)
+CORE_WRAP(jcore_stats_frames_f32)
+CORE_WRAP(jcore_stats_frames_f64)
+CORE_WRAP(jcore_stats_frames_f32_direct)
+CORE_WRAP(jcore_stats_frames_f64_direct)
+CORE_WRAP(jcore_stats_acc_size)
+CORE_WRAP(jcore_stats_acc_align)
+CORE_WRAP(jcore_stats_acc_push_f32_array)
+CORE_WRAP(jcore_stats_acc_push_f64_array)
+CORE_WRAP(jcore_stats_acc_push_f32_direct)
+CORE_WRAP(jcore_stats_acc_push_f64_direct)
+
+/* Summaries come back as long[7 * count] (jcore.h's long[7] per summary). */
+core_status jcore_batch_stats_f32_arrays(JNIEnv *env, jcore_float_arrays arrays, core_nan_policy nan, jlongArray out);
+core_status jcore_batch_stats_f64_arrays(JNIEnv *env, jcore_double_arrays arrays, core_nan_policy nan, jlongArray out);
+core_status jcore_batch_stats_f32_flat(JNIEnv *env, jfloatArray x, jlongArray lens, core_nan_policy nan, jlongArray out);
+core_status jcore_batch_stats_f64_flat(JNIEnv *env, jdoubleArray x, jlongArray lens, core_nan_policy nan, jlongArray out);
+core_status jcore_batch_stats_f32_flat_direct(const float *xb, size_t n, JNIEnv *env, jlongArray lens,
+                                              core_nan_policy nan, jlongArray out);
+core_status jcore_batch_stats_f64_flat_direct(const double *xb, size_t n, JNIEnv *env, jlongArray lens,
+                                              core_nan_policy nan, jlongArray out);
+core_status jcore_stats_frames_f32(JNIEnv *env, jfloatArray x, size_t frame, size_t hop, jlongArray out);
+core_status jcore_stats_frames_f64(JNIEnv *env, jdoubleArray x, size_t frame, size_t hop, jlongArray out);
+core_status jcore_stats_frames_f32_direct(const float *xb, size_t n, size_t frame, size_t hop, JNIEnv *env,
+                                          jlongArray out);
+core_status jcore_stats_frames_f64_direct(const double *xb, size_t n, size_t frame, size_t hop, JNIEnv *env,
+                                          jlongArray out);
+size_t jcore_stats_acc_size(void);
+size_t jcore_stats_acc_align(void);
+core_status jcore_stats_acc_push_f32_array(JNIEnv *env, core_stats_acc_t *acc, jfloatArray x, size_t off, size_t len);
+core_status jcore_stats_acc_push_f64_array(JNIEnv *env, core_stats_acc_t *acc, jdoubleArray x, size_t off, size_t len);
+core_status jcore_stats_acc_push_f32_direct(core_stats_acc_t *acc, const float *xb, size_t n);
+core_status jcore_stats_acc_push_f64_direct(core_stats_acc_t *acc, const double *xb, size_t n);
+
+/* ---- ring (jni/jcore_ring.h) ------------------------------------------------------ */
+
+%{
+#include "jcore_ring.h"
+%}
+
+CORE_WRAP(jcore_ring_wait_readable)
+CORE_WRAP(jcore_ring_wait_writable)
+CORE_WRAP(jcore_ring_append_f32_direct)
+CORE_WRAP(jcore_ring_read_direct)
+/* *ready = 1 when satisfied, 0 on timeout */
+core_status jcore_ring_wait_readable(core_ring_t *ring, size_t n, int timeout_ms, size_t *ready);
+core_status jcore_ring_wait_writable(core_ring_t *ring, size_t n, int timeout_ms, size_t *ready);
+/* direct buffers: core_ring_append_f32 and core_ring_read (n checked by the Java layer) */
+core_status jcore_ring_append_f32_direct(core_ring_t *ring, const float *xb, size_t n);
+core_status jcore_ring_read_direct(core_ring_t *ring, float *outb, size_t n);

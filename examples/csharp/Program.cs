@@ -1,6 +1,7 @@
-// LibCore from C#: arrays, statistics, PCM and errors in one page.
+// LibCore from C#: arrays, statistics, PCM, batches, a ring buffer and errors in one page.
 // Run:  ninja -C <builddir> csharp-example   (see bindings/csharp/README.md)
 using System;
+using System.Linq;
 using LibCore;
 
 Console.WriteLine($"libcore {Core.Version} ({Core.SimdTarget}, {Core.NumThreads} threads)");
@@ -30,6 +31,28 @@ Console.WriteLine($"rms={CoreStats.Rms(audio):F4} zcr={CoreStats.ZeroCrossingRat
 double[] withNan = { 1, 2, double.NaN, 4 };
 Console.WriteLine($"NaN: propagate mean={Stats.Of(withNan).Mean}, " +
                   $"omit mean={Stats.Of(withNan, NanPolicy.Omit).Mean:F4} ({Stats.Of(withNan, NanPolicy.Omit).NanCount} NaN)");
+
+// Batch: many arrays in one parallel call, each bit for bit Stats.Of; frames of a signal.
+Stats[] perChunk = Batch.Stats(new[] { audio[..100], audio[100..250], audio[250..] });
+Stats[] frames = Batch.Frames(audio, 160, 80);                 // 10 ms frames every 5 ms at 16 kHz
+Console.WriteLine($"batch: chunk means [{string.Join(", ", perChunk.Select(c => c.Mean.ToString("E2")))}], " +
+                  $"{frames.Length} frames, loudest rms {frames.Max(f => Math.Sqrt(f.M2 / f.Count + f.Mean * f.Mean)):F4}");
+
+// Streaming: push chunks, get exactly the one-call summary when the length is declared.
+var acc = new StatsAccumulator(expectedCount: audio.Length);
+acc.Push(audio.AsSpan(0, 100));
+acc.Push(audio.AsSpan(100));
+Console.WriteLine($"stream of 2 chunks == Stats.Of: {acc.Result() == Stats.Of(audio)}");
+
+// Ring buffer: a producer appends PCM, a consumer reads the last 10 ms and pops.
+using (var ring = new RingBuffer(1024, RingPolicy.Overwrite))
+{
+    ring.Append(pcm);                                          // converted to float on the way in
+    float[] latest = ring.ReadLatest(160);                     // newest 160 samples, not consumed
+    float[] chunk = new float[256];
+    int got = ring.Pop(chunk);
+    Console.WriteLine($"ring: {latest.Length} latest, popped {got}, {ring.Size} left, {ring.Dropped} dropped");
+}
 
 // Errors carry libcore's status and message.
 try

@@ -1,6 +1,7 @@
 // Command example shows the Go binding of libcore on a short synthetic
 // audio clip: PCM conversion, a one-pass summary, signal measures, a
-// percentile, array creation and error handling.
+// percentile, frame statistics, a ring buffer, array creation and error
+// handling.
 //
 // Run it from the build tree (see bindings/go/README.md):
 //
@@ -70,6 +71,33 @@ func run() error {
 	}
 	fmt.Printf("rms %.4f, zero crossings %.1f per second, 95th percentile %.4f\n",
 		rms, zcr*rate, p95)
+
+	// Batch statistics: 25 ms frames every 10 ms, in parallel, one call.
+	frames, err := core.StatsFrames(x, rate/40, rate/100)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%d frames of 25 ms: first mean %+.2e, max of frame 10 %.4f\n",
+		len(frames), frames[0].Mean, frames[10].Max)
+
+	// A ring buffer: a producer appends PCM chunks, a consumer reads the
+	// newest 10 ms (usually two goroutines; one here).
+	ring, err := core.NewRingBuffer(core.RingOptions{Capacity: rate, Policy: core.RingOverwrite})
+	if err != nil {
+		return err
+	}
+	defer ring.Close()
+	for i := 0; i+320 <= len(pcm); i += 320 {
+		if err := ring.AppendInt16(pcm[i : i+320]); err != nil {
+			return err
+		}
+	}
+	last := make([]float32, rate/100)
+	if err := ring.ReadLatest(last); err != nil {
+		return err
+	}
+	fmt.Printf("ring: %d of %d samples held, %d dropped; last 10 ms: %d samples\n",
+		ring.Size(), ring.Capacity(), ring.Dropped(), len(last))
 
 	// A gain of 1.5 and back to PCM: the clipped count reports the
 	// saturation instead of hiding it.

@@ -1,5 +1,6 @@
 /*
- * libcore from Java: audio statistics in a few calls.
+ * libcore from Java: audio statistics in a few calls (summaries, frames,
+ * a streaming accumulator, a ring buffer).
  *
  * A single-file program (Java 11+ runs it straight from source):
  *
@@ -11,17 +12,21 @@
  * It exits non-zero if any result is not what it should be, so it doubles
  * as a smoke test (meson test -C build java_example).
  */
+import dev.libcore.Batch;
 import dev.libcore.Core;
 import dev.libcore.CoreArrays;
 import dev.libcore.CoreException;
 import dev.libcore.NanPolicy;
 import dev.libcore.Pcm;
 import dev.libcore.Reductions;
+import dev.libcore.RingBuffer;
 import dev.libcore.Stats;
+import dev.libcore.StatsAccumulator;
 import dev.libcore.Status;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 public final class StatsExample {
   public static void main(String[] args) {
@@ -38,7 +43,7 @@ public final class StatsExample {
     // A summary per 100 ms chunk, merged: the same as one summary of it all.
     Stats total = Stats.empty();
     for (int start = 0; start < samples.length; start += 1600) {
-      float[] chunk = java.util.Arrays.copyOfRange(samples, start, start + 1600);
+      float[] chunk = Arrays.copyOfRange(samples, start, start + 1600);
       total = total.merge(Stats.of(chunk));
     }
     Stats whole = Stats.of(samples);
@@ -46,6 +51,27 @@ public final class StatsExample {
         whole.mean(), whole.std());
     check(total.count() == whole.count() && Math.abs(total.std() - whole.std()) < 1e-12, "merged summary");
     check(Math.abs(whole.std() - 12000 / 32768.0 / Math.sqrt(2)) < 1e-4, "std of a sine is amplitude/sqrt(2)");
+
+    // 25 ms frames with a 10 ms hop, in parallel: each the same bits as Stats.of on that frame.
+    Stats[] frames = Batch.frames(samples, 400, 160);
+    System.out.printf("%d frames, frame 3 std %.4f%n", frames.length, frames[3].std());
+    check(frames[3].equals(Stats.of(Arrays.copyOfRange(samples, 480, 880))), "frame 3 = Stats.of(frame)");
+
+    // The same signal as a stream of 100 ms chunks: with its length declared, bit for bit Stats.of.
+    StatsAccumulator acc = new StatsAccumulator(NanPolicy.PROPAGATE, samples.length);
+    for (int start = 0; start < samples.length; start += 1600) {
+      acc.push(samples, start, Math.min(1600, samples.length - start));
+    }
+    check(acc.result().equals(whole), "accumulator = Stats.of, bit for bit");
+
+    // A ring between a microphone thread and an analysis thread (one thread here): the last 100 ms.
+    try (RingBuffer ring = RingBuffer.builder().capacity(16000).policy(RingBuffer.Policy.OVERWRITE).build()) {
+      ring.append(pcm); // int16, converted on the way in as Pcm.decode does
+      float[] last = ring.readLatest(1600);
+      check(Arrays.equals(last, Arrays.copyOfRange(samples, samples.length - 1600, samples.length)), "ring");
+      System.out.printf("ring: %d samples, %d dropped, mirrored %b%n", ring.size(), ring.dropped(),
+          ring.isMirrored());
+    }
 
     double rms = Reductions.rms(samples);
     double zcr = Reductions.zeroCrossingRate(samples);
@@ -65,7 +91,7 @@ public final class StatsExample {
 
     // Back to PCM: louder than full scale is clipped, and counted.
     Pcm.Encoded loud = Pcm.encode(new float[] {0.5f, 1.5f, -2f, Float.NaN});
-    System.out.printf("encoded %s, %d clipped%n", java.util.Arrays.toString(loud.samples()), loud.clipped());
+    System.out.printf("encoded %s, %d clipped%n", Arrays.toString(loud.samples()), loud.clipped());
     check(loud.clipped() == 3, "clipping is counted");
 
     // Errors carry libcore's status and message.

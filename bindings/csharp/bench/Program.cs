@@ -7,6 +7,11 @@
 //   2. At n = 1e6: Stats.Of against a straightforward C# loop computing min,
 //      max, mean and variance (one pass, sum and sum of squares in double;
 //      target >= 5x), at the default thread count and at 1 thread.
+//   3. 10,000 arrays of 1,000 floats: Stats.Of in a loop against
+//      Batch.Stats on the jagged array (one pinned GCHandle per array) and on
+//      one flat array with lengths (one pin), at 1 thread and the default.
+//   4. RingBuffer: append and pop (or peek and consume) 1024-float chunks
+//      through a 64 Ki ring on one thread.
 //
 // Variants are timed in interleaved rounds (so background load hits them
 // alike); "best" is the fastest round, "median" the middle one. Prints the
@@ -64,6 +69,49 @@ Print(large, "F3");
 Console.WriteLine($"  -> speed-up over the C# loop (best): float {threads} threads {large[0].Best / large[1].Best:F1}x " +
                   $"(target >= 5x), float 1 thread {large[0].Best / large[2].Best:F1}x, " +
                   $"double {threads} threads {large[3].Best / large[4].Best:F1}x");
+
+// ---- 3. batch: 10,000 arrays of 1,000 floats --------------------------------------
+
+float[][] arrays = Enumerable.Range(0, 10000).Select(i => big.AsSpan(i % 900 * 1000, 1000).ToArray()).ToArray();
+float[] flat = arrays.SelectMany(a => a).ToArray();
+int[] lengths = Enumerable.Repeat(1000, arrays.Length).ToArray();
+var batchOut = new Stats[arrays.Length];
+var batch = Measure(1, reps, 1e3,
+    ("Stats.Of in a loop                           ", () => { foreach (float[] a in arrays) sink += Stats.Of(a).Mean; }),
+    ($"Batch.Stats(float[][]), {threads} threads             ", () => sink += Batch.Stats(arrays)[0].Mean),
+    ($"Batch.Stats(flat, lengths), {threads} threads         ", () => { Batch.Stats(flat, lengths, batchOut); sink += batchOut[0].Mean; }),
+    ("Batch.Stats(float[][]), 1 thread             ", () => { Core.NumThreads = 1; sink += Batch.Stats(arrays)[0].Mean; Core.NumThreads = 0; }),
+    ("Batch.Stats(flat, lengths), 1 thread         ", () => { Core.NumThreads = 1; Batch.Stats(flat, lengths, batchOut); sink += batchOut[0].Mean; Core.NumThreads = 0; }));
+Console.WriteLine();
+Console.WriteLine("10,000 arrays of 1,000 floats                     best   median  ms/call");
+Print(batch, "F3");
+// Tiny arrays, where the work is small and the pinning shows.
+float[][] tiny = Enumerable.Range(0, 10000).Select(i => small.AsSpan(i % 900, 16).ToArray()).ToArray();
+float[] tinyFlat = tiny.SelectMany(a => a).ToArray();
+int[] tinyLengths = Enumerable.Repeat(16, tiny.Length).ToArray();
+var tinyRows = Measure(10, reps, 1e3,
+    ("10,000 x 16: Batch.Stats(float[][]), 1 thread", () => { Core.NumThreads = 1; sink += Batch.Stats(tiny)[0].Mean; Core.NumThreads = 0; }),
+    ("10,000 x 16: Batch.Stats(flat), 1 thread     ", () => { Core.NumThreads = 1; Batch.Stats(tinyFlat, tinyLengths, batchOut); sink += batchOut[0].Mean; Core.NumThreads = 0; }));
+Print(tinyRows, "F3");
+Console.WriteLine($"  -> the jagged form's pinning costs {(tinyRows[0].Best - tinyRows[1].Best) * 1e2:F0} ns per array " +
+                  "(10,000 x 16, jagged minus flat)");
+
+// ---- 4. ring: 1024-float chunks through a 64 Ki ring, one thread -------------------
+
+using (var ring = new RingBuffer(1 << 16))
+{
+    float[] chunk = new float[1024], back = new float[1024];
+    short[] pcmChunk = new short[1024];
+    var ringRows = Measure(calls / 10, rounds, 1e9,
+        ("Append(float[1024]) + Pop(float[1024])       ", () => { ring.Append(chunk); ring.Pop(back); }),
+        ("Append(short[1024]) + Pop(float[1024])       ", () => { ring.Append(pcmChunk); ring.Pop(back); }),
+        ("Append(float[1024]) + Peek + Consume         ", () => { ring.Append(chunk); ring.Consume(ring.Peek((a, b) => a.Length + b.Length)); }),
+        ("Size (a query)                               ", () => sink += ring.Size));
+    Console.WriteLine();
+    Console.WriteLine("ring, 1024 samples per call                       best   median  ns/call");
+    Print(ringRows, "F1");
+    Console.WriteLine($"  -> append + pop: {2 * 4096 / ringRows[0].Best:F1} GB/s moved (write and read)");
+}
 
 // the loop and libcore agree (and the work was not optimized away)
 var (mn, mx, mean, var) = NaiveStats(big);

@@ -107,6 +107,17 @@ public class ErrorTests
         { "Concat parts", () => CoreArrays.Concat((float[][])null!) },
         { "Concat element", () => CoreArrays.Concat(new double[1], null!) },
         { "ConcatLength", () => CoreArrays.ConcatLength(null!) },
+        { "Batch.Stats(float[][])", () => Batch.Stats((float[][])null!) },
+        { "Batch.Stats(double[][]) element", () => Batch.Stats(new double[][] { new double[1], null! }) },
+        { "Batch.Frames(float[])", () => Batch.Frames((float[])null!, 2, 1) },
+        { "Batch.Frames(double[])", () => Batch.Frames((double[])null!, 2, 1) },
+        { "Batch.StatsFile", () => Batch.StatsFile(null!) },
+        { "StatsAccumulator.Push(float[])", () => new StatsAccumulator().Push((float[])null!) },
+        { "StatsAccumulator.Push(double[])", () => new StatsAccumulator().Push((double[])null!) },
+        { "StatsAccumulator.Merge", () => new StatsAccumulator().Merge(null!) },
+        { "RingBuffer.Append(float[])", () => { using var r = new RingBuffer(4); r.Append((float[])null!); } },
+        { "RingBuffer.Append(short[])", () => { using var r = new RingBuffer(4); r.Append((short[])null!); } },
+        { "RingBuffer.Peek", () => { using var r = new RingBuffer(4); r.Peek<int>(null!); } },
     };
 
     [Theory]

@@ -198,6 +198,15 @@ public class CoverageTests
         "core_corrcoef_f32", "core_corrcoef_f64", "core_energy_f32", "core_energy_f64",
         "core_rms_f32", "core_rms_f64", "core_zero_crossing_rate_f32", "core_zero_crossing_rate_f64",
         "core_percentile_f32", "core_percentile_f64",
+        "core_batch_stats_f32", "core_batch_stats_f64", "core_stats_frames_len",
+        "core_stats_frames_f32", "core_stats_frames_f64", "core_stats_acc_init",
+        "core_stats_acc_push_f32", "core_stats_acc_push_f64", "core_stats_acc_merge",
+        "core_stats_acc_result", "core_stats_file_f32",
+        "core_ring_options_init", "core_ring_create", "core_ring_destroy", "core_ring_append_f32",
+        "core_ring_append_i16", "core_ring_wait_writable", "core_ring_read", "core_ring_read_all",
+        "core_ring_read_latest", "core_ring_regions", "core_ring_consume", "core_ring_pop",
+        "core_ring_clear", "core_ring_wait_readable", "core_ring_size", "core_ring_space",
+        "core_ring_capacity", "core_ring_dropped", "core_ring_is_mirrored", "core_ring_get_policy",
     };
 
     [Fact]

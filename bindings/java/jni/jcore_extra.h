@@ -44,4 +44,13 @@
 #define jcore_normal_pdf_f64 core_normal_pdf_f64
 #define jcore_pcm16_to_f64 core_pcm16_to_f64
 
+/* accumulator pushes from direct buffers (the array pushes are helpers in
+ * jcore_batch.h) */
+#define jcore_stats_acc_push_f32_direct core_stats_acc_push_f32
+#define jcore_stats_acc_push_f64_direct core_stats_acc_push_f64
+
+/* ring calls on direct buffers */
+#define jcore_ring_append_f32_direct core_ring_append_f32
+#define jcore_ring_read_direct core_ring_read
+
 #endif

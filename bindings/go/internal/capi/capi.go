@@ -33,6 +33,27 @@ const (
 	StatsOffM2       = unsafe.Offsetof(C.core_stats_t{}.m2)
 )
 
+// The layout of core_stats_acc_t: package core keeps an accumulator in Go
+// memory of this size and alignment (it holds no pointers).
+const (
+	StatsAccSize  = unsafe.Sizeof(C.core_stats_acc_t{})
+	StatsAccAlign = unsafe.Alignof(C.core_stats_acc_t{})
+)
+
+// The layout of core_ring_options_t, checked against core.ringOptions.
+const (
+	RingOptionsSize       = unsafe.Sizeof(C.core_ring_options_t{})
+	RingOptionsOffSize    = unsafe.Offsetof(C.core_ring_options_t{}.struct_size)
+	RingOptionsOffCap     = unsafe.Offsetof(C.core_ring_options_t{}.capacity)
+	RingOptionsOffPolicy  = unsafe.Offsetof(C.core_ring_options_t{}.policy)
+	RingOptionsOffMirror  = unsafe.Offsetof(C.core_ring_options_t{}.mirror)
+	RingOptionsPolicySize = unsafe.Sizeof(C.core_ring_options_t{}.policy)
+	RingOptionsMirrorSize = unsafe.Sizeof(C.core_ring_options_t{}.mirror)
+)
+
+// The largest ring capacity libcore accepts (CORE_RING_MAX_CAPACITY).
+const RingMaxCapacity = C.CORE_RING_MAX_CAPACITY
+
 // The version of the headers this package was compiled against.
 const (
 	HeaderVersionNumber = C.CORE_VERSION_NUMBER

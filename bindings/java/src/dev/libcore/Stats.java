@@ -37,8 +37,32 @@ public final class Stats {
   private final double m2;
 
   private Stats(long[] raw) {
-    this(raw[0], raw[1], Double.longBitsToDouble(raw[2]), Double.longBitsToDouble(raw[3]),
-        Double.longBitsToDouble(raw[4]), Double.longBitsToDouble(raw[5]), Double.longBitsToDouble(raw[6]));
+    this(raw, 0);
+  }
+
+  private Stats(long[] raw, int at) {
+    this(raw[at], raw[at + 1], Double.longBitsToDouble(raw[at + 2]), Double.longBitsToDouble(raw[at + 3]),
+        Double.longBitsToDouble(raw[at + 4]), Double.longBitsToDouble(raw[at + 5]),
+        Double.longBitsToDouble(raw[at + 6]));
+  }
+
+  /** The summary in raw[0, 7) (jni/jcore.h's long[7] layout). */
+  static Stats fromRaw(long[] raw) {
+    return new Stats(raw);
+  }
+
+  /** raw.length / 7 summaries, one per consecutive long[7] (jni/jcore_batch.h). */
+  static Stats[] fromRawArray(long[] raw) {
+    Stats[] out = new Stats[raw.length / 7];
+    for (int i = 0; i < out.length; ++i) {
+      out[i] = new Stats(raw, 7 * i);
+    }
+    return out;
+  }
+
+  /** A long[] for count summaries, or IllegalArgumentException when a Java array cannot hold it. */
+  static long[] rawArray(long count, String what) {
+    return new long[Check.arrayLength(7.0 * count, what)];
   }
 
   private Stats(long count, long nanCount, double min, double max, double sum, double mean, double m2) {

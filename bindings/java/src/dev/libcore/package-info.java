@@ -5,9 +5,15 @@
  * {@link dev.libcore.Reductions} (min, max, mean, var, std, dot, corrcoef,
  * energy, rms, zeroCrossingRate, percentile), {@link dev.libcore.CoreArrays}
  * (arange, linspace, zeros, ones, full, fill, concat, cumsum, normalize,
- * normalPdf), {@link dev.libcore.Pcm} (int16 PCM conversion) and
- * {@link dev.libcore.Core} (version, SIMD target, threads). Every method is
- * safe to call from any number of threads.
+ * normalPdf), {@link dev.libcore.Pcm} (int16 PCM conversion),
+ * {@link dev.libcore.Batch} (summaries of many arrays, of frames, of a raw
+ * float32 file), {@link dev.libcore.StatsAccumulator} (a stream summarized
+ * chunk by chunk), {@link dev.libcore.RingBuffer} (a lock-free audio ring)
+ * and {@link dev.libcore.Core} (version, SIMD target, threads). Every method
+ * is safe to call from any number of threads, except that a
+ * {@link dev.libcore.RingBuffer} takes one producer thread and one consumer
+ * thread at a time (checked: a second one gets a
+ * {@link java.util.ConcurrentModificationException}).
  *
  * <h2>Errors</h2>
  * <ul>
@@ -19,6 +25,8 @@
  *       result longer than a Java array, a heap, foreign-byte-order or
  *       misaligned buffer where a direct one is needed;</li>
  *   <li>{@link java.nio.ReadOnlyBufferException}: a read-only output buffer;</li>
+ *   <li>{@link java.lang.IllegalStateException}: a {@link dev.libcore.RingBuffer}
+ *       used after {@code close()};</li>
  *   <li>{@link dev.libcore.CoreException}: everything libcore itself refuses
  *       (step 0, a non-finite bound, q outside [0, 100], min of an empty
  *       array...), with libcore's status and message. A failed call never
@@ -42,6 +50,12 @@
  *       They must be in native byte order and start on a whole element
  *       (always so for {@code ByteBuffer.allocateDirect}); their remaining
  *       elements are used and their positions are not changed.</li>
+ *   <li>Batches ({@link dev.libcore.Batch}: arrays of arrays, flat arrays,
+ *       frames; {@link dev.libcore.StatsAccumulator} pushes): no copy at any
+ *       total size. The binding takes the arrays critically in groups of at
+ *       most {@link dev.libcore.Core#CRITICAL_ARRAY_MAX_ELEMENTS} elements, one
+ *       libcore call per group, so the GC never waits longer than one group;
+ *       only a single array (or frame) longer than that is copied.</li>
  *   <li>Results that are arrays (arange, linspace, concat, cumsum,
  *       normalPdf, Pcm) are allocated by the binding, with the length
  *       libcore reports ({@code core_arange_len}, {@code core_concat_len})
