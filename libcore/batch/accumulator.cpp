@@ -22,7 +22,6 @@
 //     converted before K is known.
 #include <cmath>
 #include <cstring>
-#include <limits>
 
 #include "libcore/batch/batch.h"
 #include "libcore/runtime/parallel.h"
@@ -39,35 +38,10 @@ static_assert(kBlock == CORE_STATS_ACC_BLOCK, "the accumulator buffers one reduc
 // The caller allocates the struct: its size is part of the ABI, frozen.
 static_assert(sizeof(core_stats_acc_t) == 21120, "core_stats_acc_t changed size");
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
 // Blocks whose moments are computed at once (in parallel when there are
 // enough) before being merged in order: 14 KiB of stack, no allocation.
 constexpr std::size_t kBatchBlocks = 256;
 constexpr std::size_t kBlocksPerTask = 8;
-
-// These two must stay identical to the ones in libcore/stats/moments.cpp;
-// the bit-identity tests in tests/unit/test_batch_acc.c fail if they drift.
-core_stats_t empty_stats(std::uint64_t nan_count) {
-  core_stats_t s;
-  s.count = 0;
-  s.nan_count = nan_count;
-  s.sum = 0.0;
-  s.min = s.max = s.mean = s.m2 = kNaN;
-  return s;
-}
-
-core_stats_t from_block(const simd::BlockMoments &b, double k) {
-  core_stats_t s;
-  s.count = b.count;
-  s.nan_count = b.nan_count;
-  s.min = b.min;
-  s.max = b.max;
-  s.sum = b.sum;
-  s.mean = b.count ? (b.shift - k) + b.dsum / static_cast<double>(b.count) : kNaN;
-  s.m2 = b.m2;
-  return s;
-}
 
 core_stats_t to_stats(const Node &n) {
   return core_stats_t{n.count, n.nan_count, n.min, n.max, n.sum, n.mean, n.m2};

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "libcore/loader/fallback_util.h"
+#include "libcore/runtime/status_names.h"
 
 #if !defined(__STDC_NO_ATOMICS__)
 #include <stdatomic.h>
@@ -44,27 +45,14 @@ unsigned core_fb_version_number(void) { return CORE_VERSION_NUMBER; }
 
 int core_fb_abi_version(void) { return CORE_ABI_VERSION; }
 
-/* Indexed by the pinned status values (libcore/runtime/status.cpp). */
-static const char *const fb_status_names[] = {
-    "CORE_OK",
-    "CORE_E_INVALID_ARGUMENT",
-    "CORE_E_OUT_OF_MEMORY",
-    "CORE_E_BUFFER_TOO_SMALL",
-    "CORE_E_FULL",
-    "CORE_E_EMPTY",
-    "CORE_E_NOT_FOUND",
-    "CORE_E_IO",
-    "CORE_E_FORMAT",
-    "CORE_E_UNSUPPORTED",
-    "CORE_E_UNAVAILABLE",
-    "CORE_E_INTERNAL",
-};
+/* Indexed by the pinned status values; shared with the library. */
+static const char *const fb_status_names[] = {CORE_STATUS_NAMES};
 _Static_assert(sizeof fb_status_names / sizeof fb_status_names[0] == CORE_E_INTERNAL + 1,
                "every core_status needs a name");
 
 const char *core_fb_status_str(core_status status) {
   const int s = (int)status;
-  if (s < 0 || s > (int)CORE_E_INTERNAL) return "CORE_E_UNKNOWN";
+  if (s < 0 || s > (int)CORE_E_INTERNAL) return CORE_STATUS_UNKNOWN_NAME;
   return fb_status_names[s];
 }
 

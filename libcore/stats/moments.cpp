@@ -22,6 +22,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 double nan_min(double a, double b) { return (a < b || a != a) ? a : b; }
 double nan_max(double a, double b) { return (a > b || a != a) ? a : b; }
 
+}  // namespace
+
 core_stats_t empty_stats(std::uint64_t nan_count) {
   core_stats_t s;
   s.count = 0;
@@ -31,7 +33,6 @@ core_stats_t empty_stats(std::uint64_t nan_count) {
   return s;
 }
 
-// A block's summary with its mean expressed as an offset from k.
 core_stats_t from_block(const simd::BlockMoments &b, double k) {
   core_stats_t s;
   s.count = b.count;
@@ -43,8 +44,6 @@ core_stats_t from_block(const simd::BlockMoments &b, double k) {
   s.m2 = b.m2;
   return s;
 }
-
-}  // namespace
 
 core_stats_t merge(const core_stats_t &a, const core_stats_t &b) {
   core_stats_t r;

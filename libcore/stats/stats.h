@@ -6,11 +6,23 @@
 #include <core/stats.h>
 
 #include <cstddef>
+#include <cstdint>
+
+#include "libcore/simd/kernels.h"
 
 namespace core {
 
 template <class T>
 core_stats_t summarize(const T *x, std::size_t n, bool omit_nan);
+
+// The summary of no values, after nan_count skipped NaNs: count 0, sum 0,
+// NaN moments. Shared with the batch accumulator, whose results must equal
+// summarize()'s bit for bit.
+core_stats_t empty_stats(std::uint64_t nan_count);
+
+// A block's summary with its mean expressed as an offset from k (the
+// reference value that keeps merges of large offsets exact).
+core_stats_t from_block(const simd::BlockMoments &b, double k);
 
 // Chan et al. pairwise merge; an empty summary is the identity.
 core_stats_t merge(const core_stats_t &a, const core_stats_t &b);
