@@ -34,42 +34,11 @@ and std within 1e-9 relative of a float64 NumPy reference). Exit 77
 """
 
 import os
-import shutil
-import subprocess
 import sys
 
-SKIP = 77
-_REEXEC_ENV = "LIBCORE_BENCH_BATCH_NUMPY_REEXEC"
+from bench_pycommon import ensure_numpy
 
-
-def _ensure_numpy():
-    """Re-executes under an interpreter that has numpy (Debian's first), or exits 77."""
-    try:
-        import numpy  # noqa: F401
-        return
-    except ImportError:
-        pass
-    tried = [sys.executable]
-    if not os.environ.get(_REEXEC_ENV):
-        me = os.path.realpath(sys.executable)
-        for cand in ["/usr/bin/python3", shutil.which("python3"), "/usr/local/bin/python3"]:
-            if not cand or not os.path.exists(cand) or os.path.realpath(cand) == me:
-                continue
-            tried.append(cand)
-            try:
-                ok = subprocess.run([cand, "-c", "import numpy"], stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL).returncode == 0
-            except OSError:
-                ok = False
-            if ok:
-                print(f"note: {sys.executable} has no numpy; re-running with {cand}", flush=True)
-                env = dict(os.environ, **{_REEXEC_ENV: "1"})
-                os.execve(cand, [cand, os.path.abspath(__file__)] + sys.argv[1:], env)
-    print("SKIP: no python with numpy (tried: " + ", ".join(tried) + ")")
-    sys.exit(SKIP)
-
-
-_ensure_numpy()
+ensure_numpy("LIBCORE_BENCH_BATCH_NUMPY_REEXEC")
 
 import argparse  # noqa: E402
 import ctypes  # noqa: E402
@@ -78,33 +47,18 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-c_float_p = ctypes.POINTER(ctypes.c_float)
+from bench_pycommon import CoreStats, load_libcore  # noqa: E402
 
-
-class CoreStats(ctypes.Structure):
-    _fields_ = [("count", ctypes.c_uint64), ("nan_count", ctypes.c_uint64),
-                ("min", ctypes.c_double), ("max", ctypes.c_double),
-                ("sum", ctypes.c_double), ("mean", ctypes.c_double),
-                ("m2", ctypes.c_double)]
-
-
-def load_libcore(path):
-    lib = ctypes.CDLL(path)
-    sig = {
-        "core_version": (ctypes.c_char_p, []),
-        "core_status_str": (ctypes.c_char_p, [ctypes.c_int]),
-        "core_last_error_message": (ctypes.c_char_p, []),
-        "core_set_num_threads": (ctypes.c_int, [ctypes.c_int]),
-        "core_get_num_threads": (ctypes.c_int, []),
-        "core_batch_stats_f32": (ctypes.c_int, [ctypes.POINTER(ctypes.c_void_p),
-                                                ctypes.POINTER(ctypes.c_size_t),
-                                                ctypes.c_size_t, ctypes.c_int,
-                                                ctypes.POINTER(CoreStats)]),
-    }
-    for name, (restype, argtypes) in sig.items():
-        fn = getattr(lib, name)
-        fn.restype, fn.argtypes = restype, argtypes
-    return lib
+# name: (restype, argtypes), for load_libcore (which adds the status strings)
+SIGNATURES = {
+    "core_version": (ctypes.c_char_p, []),
+    "core_set_num_threads": (ctypes.c_int, [ctypes.c_int]),
+    "core_get_num_threads": (ctypes.c_int, []),
+    "core_batch_stats_f32": (ctypes.c_int, [ctypes.POINTER(ctypes.c_void_p),
+                                            ctypes.POINTER(ctypes.c_size_t),
+                                            ctypes.c_size_t, ctypes.c_int,
+                                            ctypes.POINTER(CoreStats)]),
+}
 
 
 def check(lib, status, what):
@@ -132,7 +86,7 @@ def main():
     args = ap.parse_args()
     if not args.libcore:
         ap.error("give the path of libcore.so (or set LIBCORE_PATH)")
-    lib = load_libcore(args.libcore)
+    lib = load_libcore(args.libcore, SIGNATURES)
     count, n = args.arrays, args.len
     rng = np.random.default_rng(2024)
     arrays = [rng.standard_normal(n, dtype=np.float32) * 3 + 7 for _ in range(count)]

@@ -18,49 +18,12 @@ Exit 77 (meson's SKIP) when no Python interpreter with numpy can be found.
 """
 
 import os
-import shutil
 import subprocess
 import sys
 
-SKIP = 77
-_REEXEC_ENV = "LIBCORE_BENCH_NUMPY_REEXEC"
+from bench_pycommon import ensure_numpy
 
-
-def _ensure_numpy():
-    """Re-executes under an interpreter that has numpy, or exits 77."""
-    try:
-        import numpy  # noqa: F401
-        return
-    except ImportError:
-        pass
-    tried = [sys.executable]
-    if not os.environ.get(_REEXEC_ENV):
-        me = os.path.realpath(sys.executable)
-        candidates = ["/usr/bin/python3", shutil.which("python3"),
-                      "/usr/local/bin/python3", "/bin/python3"]
-        for cand in candidates:
-            if not cand or not os.path.exists(cand):
-                continue
-            if os.path.realpath(cand) == me or cand in tried:
-                continue
-            tried.append(cand)
-            try:
-                ok = subprocess.run([cand, "-c", "import numpy"],
-                                    stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL).returncode == 0
-            except OSError:
-                ok = False
-            if ok:
-                print(f"note: {sys.executable} has no numpy; re-running with {cand}",
-                      flush=True)
-                env = dict(os.environ)
-                env[_REEXEC_ENV] = "1"
-                os.execve(cand, [cand, os.path.abspath(__file__)] + sys.argv[1:], env)
-    print("SKIP: no python with numpy (tried: " + ", ".join(tried) + ")")
-    sys.exit(SKIP)
-
-
-_ensure_numpy()
+ensure_numpy("LIBCORE_BENCH_NUMPY_REEXEC")
 
 import argparse  # noqa: E402
 import ctypes  # noqa: E402
@@ -72,6 +35,8 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+from bench_pycommon import CoreStats, load_libcore  # noqa: E402
+
 # ---- libcore through ctypes ------------------------------------------------
 
 c_float_p = ctypes.POINTER(ctypes.c_float)
@@ -81,42 +46,27 @@ core_status = ctypes.c_int
 CORE_NAN_PROPAGATE = 0
 
 
-class CoreStats(ctypes.Structure):
-    _fields_ = [("count", ctypes.c_uint64), ("nan_count", ctypes.c_uint64),
-                ("min", ctypes.c_double), ("max", ctypes.c_double),
-                ("sum", ctypes.c_double), ("mean", ctypes.c_double),
-                ("m2", ctypes.c_double)]
-
-
-def load_libcore(path):
-    lib = ctypes.CDLL(path)
-    sig = {
-        "core_version": (ctypes.c_char_p, []),
-        "core_simd_target": (ctypes.c_char_p, []),
-        "core_status_str": (ctypes.c_char_p, [core_status]),
-        "core_last_error_message": (ctypes.c_char_p, []),
-        "core_set_num_threads": (core_status, [ctypes.c_int]),
-        "core_get_num_threads": (ctypes.c_int, []),
-        "core_stats_f32": (core_status, [c_float_p, ctypes.c_size_t, ctypes.c_int,
-                                         ctypes.POINTER(CoreStats)]),
-        "core_cumsum_f32": (core_status, [c_float_p, ctypes.c_size_t, c_float_p]),
-        "core_arange_f32": (core_status, [ctypes.c_double, ctypes.c_double, ctypes.c_double,
-                                          c_float_p, ctypes.c_size_t, c_size_t_p]),
-        "core_linspace_f32": (core_status, [ctypes.c_double, ctypes.c_double, ctypes.c_size_t,
-                                            ctypes.c_int, c_float_p]),
-        "core_fill_f32": (core_status, [c_float_p, ctypes.c_size_t, ctypes.c_float]),
-        "core_concat_f32": (core_status, [ctypes.POINTER(c_float_p), c_size_t_p,
-                                          ctypes.c_size_t, c_float_p, ctypes.c_size_t,
-                                          c_size_t_p]),
-        "core_percentile_f32": (core_status, [c_float_p, ctypes.c_size_t, ctypes.c_double,
-                                              ctypes.c_int, c_float_p, ctypes.c_size_t,
-                                              c_double_p]),
-    }
-    for name, (restype, argtypes) in sig.items():
-        fn = getattr(lib, name)
-        fn.restype = restype
-        fn.argtypes = argtypes
-    return lib
+# name: (restype, argtypes), for load_libcore (which adds the status strings)
+SIGNATURES = {
+    "core_version": (ctypes.c_char_p, []),
+    "core_simd_target": (ctypes.c_char_p, []),
+    "core_set_num_threads": (core_status, [ctypes.c_int]),
+    "core_get_num_threads": (ctypes.c_int, []),
+    "core_stats_f32": (core_status, [c_float_p, ctypes.c_size_t, ctypes.c_int,
+                                     ctypes.POINTER(CoreStats)]),
+    "core_cumsum_f32": (core_status, [c_float_p, ctypes.c_size_t, c_float_p]),
+    "core_arange_f32": (core_status, [ctypes.c_double, ctypes.c_double, ctypes.c_double,
+                                      c_float_p, ctypes.c_size_t, c_size_t_p]),
+    "core_linspace_f32": (core_status, [ctypes.c_double, ctypes.c_double, ctypes.c_size_t,
+                                        ctypes.c_int, c_float_p]),
+    "core_fill_f32": (core_status, [c_float_p, ctypes.c_size_t, ctypes.c_float]),
+    "core_concat_f32": (core_status, [ctypes.POINTER(c_float_p), c_size_t_p,
+                                      ctypes.c_size_t, c_float_p, ctypes.c_size_t,
+                                      c_size_t_p]),
+    "core_percentile_f32": (core_status, [c_float_p, ctypes.c_size_t, ctypes.c_double,
+                                          ctypes.c_int, c_float_p, ctypes.c_size_t,
+                                          c_double_p]),
+}
 
 
 class CoreError(RuntimeError):
@@ -441,7 +391,7 @@ def main():
         ap.error("the path of the libcore shared library is required "
                  "(argument or $LIBCORE_PATH)")
 
-    lib = load_libcore(os.path.abspath(args.libcore))
+    lib = load_libcore(os.path.abspath(args.libcore), SIGNATURES)
     print(f"libcore {lib.core_version().decode()} ({args.libcore}), SIMD target "
           f"{lib.core_simd_target().decode()}, default threads {lib.core_get_num_threads()}")
     print(f"numpy {np.__version__}, python {sys.version.split()[0]} ({sys.executable}), "

@@ -24,47 +24,15 @@ without a Python that has numpy.
 """
 
 import os
-import shutil
 import subprocess
 import sys
 
-SKIP = 77
-_REEXEC_ENV = "LIBCORE_BENCH_NUMPY_REEXEC"
+from bench_pycommon import ensure_numpy
+
 ISSUE_NUMPY_US = 3.76  # the issue's NumPy ring figure, us per write+read
 TARGET = 20.0
 
-
-def _ensure_numpy():
-    """Re-executes under an interpreter that has numpy, or exits 77."""
-    try:
-        import numpy  # noqa: F401
-        return
-    except ImportError:
-        pass
-    tried = [sys.executable]
-    if not os.environ.get(_REEXEC_ENV):
-        me = os.path.realpath(sys.executable)
-        for cand in ["/usr/bin/python3", shutil.which("python3"), "/usr/local/bin/python3"]:
-            if not cand or not os.path.exists(cand) or os.path.realpath(cand) == me:
-                continue
-            if cand in tried:
-                continue
-            tried.append(cand)
-            try:
-                ok = subprocess.run([cand, "-c", "import numpy"], stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL).returncode == 0
-            except OSError:
-                ok = False
-            if ok:
-                print(f"note: {sys.executable} has no numpy; re-running with {cand}", flush=True)
-                env = dict(os.environ)
-                env[_REEXEC_ENV] = "1"
-                os.execve(cand, [cand, os.path.abspath(__file__)] + sys.argv[1:], env)
-    print("SKIP: no python with numpy (tried: " + ", ".join(tried) + ")")
-    sys.exit(SKIP)
-
-
-_ensure_numpy()
+ensure_numpy("LIBCORE_BENCH_NUMPY_REEXEC")
 
 import argparse  # noqa: E402
 import ctypes  # noqa: E402
@@ -73,6 +41,8 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
+
+from bench_pycommon import load_libcore  # noqa: E402
 
 CAPACITY = 65536
 CHUNK = 1024
@@ -146,25 +116,18 @@ class RingOptions(ctypes.Structure):
                 ("policy", ctypes.c_int), ("mirror", ctypes.c_int)]
 
 
-def load_libcore(path):
-    lib = ctypes.CDLL(path)
-    fp = ctypes.POINTER(ctypes.c_float)
-    sig = {
-        "core_status_str": (ctypes.c_char_p, [ctypes.c_int]),
-        "core_last_error_message": (ctypes.c_char_p, []),
-        "core_ring_options_init": (ctypes.c_int, [ctypes.POINTER(RingOptions)]),
-        "core_ring_create": (ctypes.c_int, [ctypes.POINTER(RingOptions),
-                                            ctypes.POINTER(ctypes.c_void_p)]),
-        "core_ring_destroy": (None, [ctypes.c_void_p]),
-        "core_ring_append_f32": (ctypes.c_int, [ctypes.c_void_p, fp, ctypes.c_size_t]),
-        "core_ring_pop": (ctypes.c_int, [ctypes.c_void_p, fp, ctypes.c_size_t,
-                                         ctypes.POINTER(ctypes.c_size_t)]),
-    }
-    for name, (restype, argtypes) in sig.items():
-        fn = getattr(lib, name)
-        fn.restype = restype
-        fn.argtypes = argtypes
-    return lib
+c_float_p = ctypes.POINTER(ctypes.c_float)
+
+# name: (restype, argtypes), for load_libcore (which adds the status strings)
+SIGNATURES = {
+    "core_ring_options_init": (ctypes.c_int, [ctypes.POINTER(RingOptions)]),
+    "core_ring_create": (ctypes.c_int, [ctypes.POINTER(RingOptions),
+                                        ctypes.POINTER(ctypes.c_void_p)]),
+    "core_ring_destroy": (None, [ctypes.c_void_p]),
+    "core_ring_append_f32": (ctypes.c_int, [ctypes.c_void_p, c_float_p, ctypes.c_size_t]),
+    "core_ring_pop": (ctypes.c_int, [ctypes.c_void_p, c_float_p, ctypes.c_size_t,
+                                     ctypes.POINTER(ctypes.c_size_t)]),
+}
 
 
 def check(lib, status, what):
@@ -236,7 +199,7 @@ def main():
     t_np = t_numpy["slices"]
 
     # libcore through ctypes.
-    lib = load_libcore(args.libcore)
+    lib = load_libcore(args.libcore, SIGNATURES)
     opts = RingOptions()
     check(lib, lib.core_ring_options_init(ctypes.byref(opts)), "core_ring_options_init")
     opts.capacity = CAPACITY
