@@ -149,5 +149,6 @@ CORE_API int core_get_num_threads(void);
 #include "stats.h"
 #include "ring.h"
 #include "batch.h"
+#include "cache.h"
 
 #endif /* CORE_CORE_H */

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The ring stress test under ThreadSanitizer.
+# The ring and cache stress tests under ThreadSanitizer.
 #
 # Everything the two threads touch is compiled here with -fsanitize=thread:
 # the ring module (its atomics and sample copies are what TSan must see),
@@ -69,5 +69,35 @@ set +e
 # addresses, so TSan checks the atomics there but not every sample).
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
 small=$(awk "BEGIN { printf \"%.0f\", $samples / 10 }")
-./stress_ring_tsan "$samples" reject overwrite || exit $?
-./stress_ring_tsan "$small" reject_mirror overwrite_mirror blocking
+if [ "${CORE_TSAN_ONLY:-}" != cache ]; then
+  ./stress_ring_tsan "$samples" reject overwrite || exit $?
+  ./stress_ring_tsan "$small" reject_mirror overwrite_mirror blocking || exit $?
+fi
+
+# The cache stress test (stress_cache.c): the cache module (each key
+# target with its own -m flags, as libcore/cache/meson.build builds them),
+# its abi layer, and libxxhash for the file checksum. SAMPLES / 100
+# operations per thread. CORE_TSAN_ONLY=cache skips the ring runs.
+xxhash_libs=$(pkg-config --libs libxxhash 2>/dev/null || echo -lxxhash)
+set -e
+mkdir -p cache && cd cache && rm -f ./*.o stress_cache_tsan
+key_defs=""
+if $cxx -mavx2 -fsyntax-only -x c++ /dev/null >/dev/null 2>&1; then
+  $cxx -std=c++17 $flags -mavx2 -c "$src/libcore/cache/key_avx2.cpp" -o key_avx2.o
+  key_defs="$key_defs -DCORE_CACHE_KEY_AVX2"
+fi
+if $cxx -mavx512f -mavx512bw -fsyntax-only -x c++ /dev/null >/dev/null 2>&1; then
+  $cxx -std=c++17 $flags -mavx2 -mavx512f -mavx512bw -Wno-uninitialized \
+    -Wno-maybe-uninitialized -c "$src/libcore/cache/key_avx512.cpp" -o key_avx512.o
+  key_defs="$key_defs -DCORE_CACHE_KEY_AVX512"
+fi
+for f in cache/key.cpp cache/key_base.cpp cache/cache.cpp cache/store.cpp cache/compute.cpp \
+         cache/persist.cpp abi/cache.cpp abi/core.cpp runtime/error.cpp runtime/status.cpp \
+         runtime/threads.cpp simd/target.cc; do
+  o=$(echo "$f" | tr / _ | sed 's/\.[a-z]*$/.o/')
+  $cxx -std=c++17 $flags $key_defs $hwy_cflags -c "$src/libcore/$f" -o "$o"
+done
+$cc -std=gnu11 $flags -c "$src/tests/stress/stress_cache.c" -o stress_cache.o
+$cxx -fsanitize=thread -pthread -o stress_cache_tsan ./*.o $hwy_libs $xxhash_libs
+set +e
+./stress_cache_tsan "$(awk "BEGIN { printf \"%.0f\", $samples / 100 }")"
