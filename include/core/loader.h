@@ -28,8 +28,9 @@
  *  portable C implementations of every runtime, array, stats and batch
  *  function (results within the tolerances documented below), and stubs
  *  returning CORE_E_UNAVAILABLE for stateful modules that have no portable
- *  version (the ring: ring_create refuses, so no handle exists and every
- *  call on one refuses too; queries answer 0; ring_options_init works).
+ *  version (the ring and the cache: create refuses, so no handle exists
+ *  and every call on one refuses too; queries answer 0; options_init
+ *  works; the cache's key functions refuse as well).
  *  core_api_load_error() says why.
  *
  * Environment (read once, at the first call):
@@ -114,7 +115,7 @@ typedef enum core_backend {
  * without the core_ prefix (api->stats_f32 is core_stats_f32), except
  * core_abi_version, which is library_abi_version because abi_version is
  * the table's own field. The behaviour, arguments and statuses are those
- * documented in core.h, array.h, stats.h, batch.h and ring.h. Append-only: see
+ * documented in core.h, array.h, stats.h, batch.h, ring.h and cache.h. Append-only: see
  * above. */
 typedef struct core_api_t {
   size_t struct_size;   /* sizeof the table the loader filled */
@@ -243,6 +244,35 @@ typedef struct core_api_t {
   uint64_t (*ring_dropped)(const core_ring_t *ring);
   int (*ring_is_mirrored)(const core_ring_t *ring);
   core_ring_policy (*ring_get_policy)(const core_ring_t *ring);
+  /* ---- cache (cache.h), since 0.1: no portable version; the fallback's
+   * slots return CORE_E_UNAVAILABLE (options_init and entry_bytes work,
+   * shards answers 0, destroy does nothing) ---- */
+  core_status (*cache_key_bytes)(const void *data, size_t len, core_key_t *key);
+  core_status (*cache_key_audio)(const float *samples, size_t n, int decimals,
+                                 core_key_t *key);
+  core_status (*cache_options_init)(core_cache_options_t *opts);
+  core_status (*cache_create)(const core_cache_options_t *opts, core_cache_t **out);
+  void (*cache_destroy)(core_cache_t *cache);
+  size_t (*cache_entry_bytes)(size_t n);
+  size_t (*cache_shards)(const core_cache_t *cache);
+  core_status (*cache_put)(core_cache_t *cache, const core_key_t *key,
+                           const float *data, size_t n, const size_t *shape,
+                           size_t ndim);
+  core_status (*cache_get)(core_cache_t *cache, const core_key_t *key, float *out,
+                           size_t cap, size_t *n, size_t *shape, size_t *ndim);
+  core_status (*cache_contains)(core_cache_t *cache, const core_key_t *key, int *found);
+  core_status (*cache_remove)(core_cache_t *cache, const core_key_t *key);
+  core_status (*cache_clear)(core_cache_t *cache);
+  core_status (*cache_writer_put)(core_cache_writer_t *writer, const float *data,
+                                  size_t n, const size_t *shape, size_t ndim);
+  core_status (*cache_get_or_compute)(core_cache_t *cache, const core_key_t *key,
+                                      core_cache_compute_fn fn, void *user, float *out,
+                                      size_t cap, size_t *n, size_t *shape,
+                                      size_t *ndim);
+  core_status (*cache_stats)(core_cache_t *cache, core_cache_stats_t *out);
+  core_status (*cache_stats_reset)(core_cache_t *cache);
+  core_status (*cache_save)(core_cache_t *cache, const char *path);
+  core_status (*cache_load)(core_cache_t *cache, const char *path);
 } core_api_t;
 
 /* Non-zero when `slot` lies inside the table `api` points to. */

@@ -111,4 +111,24 @@ uint64_t core_fb_ring_dropped(const core_ring_t *ring);
 int core_fb_ring_is_mirrored(const core_ring_t *ring);
 core_ring_policy core_fb_ring_get_policy(const core_ring_t *ring);
 
+/* cache: stubs (fallback_cache_stubs.c) */
+core_status core_fb_cache_key_bytes(const void *data, size_t len, core_key_t *key);
+core_status core_fb_cache_key_audio(const float *samples, size_t n, int decimals, core_key_t *key);
+core_status core_fb_cache_options_init(core_cache_options_t *opts);
+core_status core_fb_cache_create(const core_cache_options_t *opts, core_cache_t **out);
+void core_fb_cache_destroy(core_cache_t *cache);
+size_t core_fb_cache_entry_bytes(size_t n);
+size_t core_fb_cache_shards(const core_cache_t *cache);
+core_status core_fb_cache_put(core_cache_t *cache, const core_key_t *key, const float *data, size_t n, const size_t *shape, size_t ndim);
+core_status core_fb_cache_get(core_cache_t *cache, const core_key_t *key, float *out, size_t cap, size_t *n, size_t *shape, size_t *ndim);
+core_status core_fb_cache_contains(core_cache_t *cache, const core_key_t *key, int *found);
+core_status core_fb_cache_remove(core_cache_t *cache, const core_key_t *key);
+core_status core_fb_cache_clear(core_cache_t *cache);
+core_status core_fb_cache_writer_put(core_cache_writer_t *writer, const float *data, size_t n, const size_t *shape, size_t ndim);
+core_status core_fb_cache_get_or_compute(core_cache_t *cache, const core_key_t *key, core_cache_compute_fn fn, void *user, float *out, size_t cap, size_t *n, size_t *shape, size_t *ndim);
+core_status core_fb_cache_stats(core_cache_t *cache, core_cache_stats_t *out);
+core_status core_fb_cache_stats_reset(core_cache_t *cache);
+core_status core_fb_cache_save(core_cache_t *cache, const char *path);
+core_status core_fb_cache_load(core_cache_t *cache, const char *path);
+
 #endif

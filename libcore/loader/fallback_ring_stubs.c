@@ -9,13 +9,6 @@
 
 #include "libcore/loader/fallback_util.h"
 
-#define FB_UNAVAILABLE(name)                                                             \
-  do {                                                                                   \
-    core_fb_set_error(name, "unavailable: libcore.so.1 is not loaded and the ring has "  \
-                            "no portable fallback (see core_api_load_error())");         \
-    return CORE_E_UNAVAILABLE;                                                           \
-  } while (0)
-
 core_status core_fb_ring_options_init(core_ring_options_t *opts) {
   static const char *const fb_fn = "core_ring_options_init";
   FB_REQUIRE_OUT(opts);
@@ -29,7 +22,7 @@ core_status core_fb_ring_options_init(core_ring_options_t *opts) {
 core_status core_fb_ring_create(const core_ring_options_t *opts, core_ring_t **out) {
   (void)opts;
   if (out != NULL) *out = NULL;
-  FB_UNAVAILABLE("core_ring_create");
+  FB_UNAVAILABLE("core_ring_create", "ring");
 }
 
 void core_fb_ring_destroy(core_ring_t *ring) { (void)ring; }
@@ -37,7 +30,7 @@ void core_fb_ring_destroy(core_ring_t *ring) { (void)ring; }
 /* The calls on a handle: none can be valid here. */
 #define FB_RING_STUB(name, ...)                          \
   core_status core_fb_ring_##name(__VA_ARGS__) {         \
-    FB_UNAVAILABLE("core_ring_" #name);                  \
+    FB_UNAVAILABLE("core_ring_" #name, "ring");                  \
   }
 
 #if defined(__GNUC__)

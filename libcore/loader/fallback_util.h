@@ -182,4 +182,13 @@ static inline double fb_lanes_sum(const double *l) {
   return t[0];
 }
 
+/* The body of a stateful module's stub: no portable version exists. */
+#define FB_UNAVAILABLE(fn_name, module)                                                \
+  do {                                                                                 \
+    core_fb_set_error(fn_name, "unavailable: libcore.so.1 is not loaded and the "      \
+                               module " has no portable fallback (see "                \
+                               "core_api_load_error())");                              \
+    return CORE_E_UNAVAILABLE;                                                         \
+  } while (0)
+
 #endif

@@ -190,6 +190,35 @@ static void assert_ring(const core_api_t *api, int native) {
   api->ring_destroy(ring);
 }
 
+/* The cache through the table: real natively, refused in the fallback. */
+static void assert_cache(const core_api_t *api, int native) {
+  core_cache_options_t opts;
+  core_cache_t *cache = (core_cache_t *)&opts; /* must be overwritten */
+  const float value[4] = {1, 2, 3, 4};
+  float out[4] = {0, 0, 0, 0};
+  size_t n = 0;
+  core_key_t key = {1, 2};
+  assert_int_equal(api->cache_options_init(&opts), CORE_OK);
+  assert_int_equal(api->cache_entry_bytes(4), 16 + CORE_CACHE_ENTRY_OVERHEAD);
+  if (!native) {
+    assert_int_equal(api->cache_create(&opts, &cache), CORE_E_UNAVAILABLE);
+    assert_null(cache);
+    assert_non_null(strstr(api->last_error_message(), "core_cache_create: unavailable"));
+    assert_int_equal(api->cache_key_bytes("abc", 3, &key), CORE_E_UNAVAILABLE);
+    assert_int_equal(api->cache_put(cache, &key, value, 4, NULL, 0), CORE_E_UNAVAILABLE);
+    assert_int_equal(api->cache_shards(cache), 0);
+    api->cache_destroy(cache);
+    return;
+  }
+  assert_int_equal(api->cache_create(&opts, &cache), CORE_OK);
+  assert_int_equal(api->cache_key_bytes("abc", 3, &key), CORE_OK);
+  assert_int_equal(api->cache_put(cache, &key, value, 4, NULL, 0), CORE_OK);
+  assert_int_equal(api->cache_get(cache, &key, out, 4, &n, NULL, NULL), CORE_OK);
+  assert_int_equal(n, 4);
+  assert_memory_equal(value, out, sizeof value);
+  api->cache_destroy(cache);
+}
+
 static void native(void **state) {
   const core_api_t *api = core_api();
   (void)state;
@@ -202,6 +231,7 @@ static void native(void **state) {
   assert_stats_work(api);
   assert_batch_matches_fallback(api);
   assert_ring(api, 1);
+  assert_cache(api, 1);
 }
 
 static void missing(void **state) {
@@ -214,6 +244,7 @@ static void missing(void **state) {
   assert_string_equal(api->simd_target(), "PORTABLE");
   assert_stats_work(api);
   assert_ring(api, 0);
+  assert_cache(api, 0);
 }
 
 static void strict(void **state) {
@@ -231,6 +262,7 @@ static void disabled(void **state) {
   assert_string_equal(core_api_load_error(), "disabled by LIBCORE_DISABLE");
   assert_stats_work(api);
   assert_ring(api, 0);
+  assert_cache(api, 0);
 }
 
 int main(int argc, char **argv) {
