@@ -127,6 +127,26 @@ CORE_WRAP(core_ring_dropped)
 CORE_WRAP(core_ring_is_mirrored)
 CORE_WRAP(core_ring_get_policy)
 
+/* cache (cache.h): a class with close/dispose in every language */
+CORE_WRAP(core_cache_key_bytes)
+CORE_WRAP(core_cache_key_audio)
+CORE_WRAP(core_cache_options_init)
+CORE_WRAP(core_cache_create)
+CORE_WRAP(core_cache_destroy)
+CORE_WRAP(core_cache_entry_bytes)
+CORE_WRAP(core_cache_shards)
+CORE_WRAP(core_cache_put)
+CORE_WRAP(core_cache_get)
+CORE_WRAP(core_cache_contains)
+CORE_WRAP(core_cache_remove)
+CORE_WRAP(core_cache_clear)
+CORE_WRAP(core_cache_writer_put)
+CORE_WRAP(core_cache_get_or_compute)
+CORE_WRAP(core_cache_stats)
+CORE_WRAP(core_cache_stats_reset)
+CORE_WRAP(core_cache_save)
+CORE_WRAP(core_cache_load)
+
 /* ---- per-language typemaps and names ------------------------------------- */
 
 #if defined(SWIGJAVA)
@@ -144,3 +164,4 @@ CORE_WRAP(core_ring_get_policy)
 %include "core/stats.h"
 %include "core/batch.h"
 %include "core/ring.h"
+%include "core/cache.h"

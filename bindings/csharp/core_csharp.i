@@ -44,6 +44,16 @@
  *     and RingMirror. core_ring_wait_readable/_writable return their
  *     status: a timeout (CORE_E_EMPTY / CORE_E_FULL) is an answer, not an
  *     exception; any other failure still raises.
+ *  9. cache.h: core_cache_t* is an IntPtr owned by EncoderCache's SafeHandle,
+ *     core_cache_writer_t* an IntPtr, core_key_t is the public blittable
+ *     LibCore.CacheKey, core_cache_options_t / core_cache_stats_t are the
+ *     internal NativeCacheOptions / NativeCacheStats (layouts checked by a
+ *     test), the compute callback and its `user` are IntPtrs (an unmanaged
+ *     function pointer and a GCHandle). (const void *data, size_t len) is a
+ *     ReadOnlySpan<byte>; the shape of put is a ReadOnlySpan<ulong>.
+ *     core_cache_get returns NOT_FOUND and BUFFER_TOO_SMALL, and
+ *     core_cache_get_or_compute BUFFER_TOO_SMALL, as statuses (a miss and
+ *     a resize are answers); core_cache_remove returns NOT_FOUND.
  */
 
 %pragma(csharp) moduleclassmodifiers="internal static unsafe class"
@@ -337,6 +347,63 @@ CORE_CS_STATUS_RESULT(core_ring_wait_writable, CORE_E_FULL)
     return ret;
   }
 
+/* ---- 9. cache (cache.h): a handle, keys, options, stats, a callback ------------ */
+
+/* core_cache_t* is an IntPtr owned by the public EncoderCache's SafeHandle;
+ * core_cache_writer_t* is an IntPtr valid during one compute callback. */
+%ignore core_key_t;
+%ignore core_cache_options_t;
+%ignore core_cache_stats_t;
+%define CORE_CS_INTPTR(CTYPE)
+%typemap(ctype) CTYPE "CTYPE"
+%typemap(imtype) CTYPE "global::System.IntPtr"
+%typemap(cstype) CTYPE "global::System.IntPtr"
+%typemap(csin) CTYPE "$csinput"
+%typemap(in) CTYPE %{ $1 = ($1_ltype)$input; %}
+%typemap(freearg) CTYPE ""
+%typemap(argout) CTYPE ""
+%enddef
+CORE_CS_INTPTR(core_cache_t *)
+CORE_CS_INTPTR(const core_cache_t *)
+CORE_CS_INTPTR(core_cache_writer_t *)
+CORE_CS_INTPTR(core_cache_compute_fn)
+/* the `user` of get_or_compute only (no other void * is wrapped) */
+%typemap(ctype) void *user "void *"
+%typemap(imtype) void *user "global::System.IntPtr"
+%typemap(cstype) void *user "global::System.IntPtr"
+%typemap(csin) void *user "$csinput"
+%typemap(in) void *user %{ $1 = $input; %}
+CORE_CS_POINTER(core_cache_t *, global::System.IntPtr)
+CORE_CS_POINTER(core_key_t, CacheKey)
+CORE_CS_POINTER(const core_key_t, CacheKey)
+CORE_CS_POINTER(core_cache_options_t, NativeCacheOptions)
+CORE_CS_POINTER(const core_cache_options_t, NativeCacheOptions)
+CORE_CS_POINTER(core_cache_stats_t, NativeCacheStats)
+CORE_CS_POINTER(int, int)
+
+CORE_CS_SPAN_PAIR(const void, byte, ReadOnlySpan)
+%apply (const void *SPAN_PTR, size_t SPAN_LEN) { (const void *data, size_t len) };
+%apply (const float *SPAN_PTR, size_t SPAN_LEN) {
+  (const float *samples, size_t n), (const float *data, size_t n) };
+%apply (const size_t *SPAN_PTR, size_t SPAN_LEN) { (const size_t *shape, size_t ndim) };
+
+/* A miss and a too-small buffer are answers of a lookup, not errors. */
+%define CORE_CS_STATUS_RESULT2(FUNC, EXPECTED1, EXPECTED2)
+%typemap(cstype, out="CoreStatus") core_status FUNC "CoreStatus"
+%typemap(out, canthrow=1) core_status FUNC %{
+  $result = (int)$1;
+  if ($1 != CORE_OK && $1 != EXPECTED1 && $1 != EXPECTED2) core_cs_raise($1);
+%}
+%typemap(csout, excode=SWIGEXCODE) core_status FUNC {
+    NativeLibraryLoader.EnsureLoaded();
+    CoreStatus ret = (CoreStatus)$imcall;$excode
+    return ret;
+  }
+%enddef
+CORE_CS_STATUS_RESULT2(core_cache_get, CORE_E_NOT_FOUND, CORE_E_BUFFER_TOO_SMALL)
+CORE_CS_STATUS_RESULT(core_cache_get_or_compute, CORE_E_BUFFER_TOO_SMALL)
+CORE_CS_STATUS_RESULT(core_cache_remove, CORE_E_NOT_FOUND)
+
 /* Sizes this wrapper was compiled with, for the layout checks of the public
  * layer (not part of the whitelist: helpers of the wrapper itself). */
 %{
@@ -348,6 +415,9 @@ SWIGEXPORT uint64_t SWIGSTDCALL CoreCSharp_SizeOf(int what) {
   case 0: return sizeof(core_stats_acc_t);
   case 1: return sizeof(core_ring_options_t);
   case 2: return sizeof(core_stats_t);
+  case 3: return sizeof(core_cache_options_t);
+  case 4: return sizeof(core_cache_stats_t);
+  case 5: return sizeof(core_key_t);
   default: return 0;
   }
 }
@@ -355,7 +425,8 @@ SWIGEXPORT uint64_t SWIGSTDCALL CoreCSharp_SizeOf(int what) {
 
 %pragma(csharp) imclasscode=%{
   /// <summary>sizeof of a libcore type as this wrapper was compiled:
-  /// 0 core_stats_acc_t, 1 core_ring_options_t, 2 core_stats_t.</summary>
+  /// 0 core_stats_acc_t, 1 core_ring_options_t, 2 core_stats_t,
+  /// 3 core_cache_options_t, 4 core_cache_stats_t, 5 core_key_t.</summary>
   [global::System.Runtime.InteropServices.DllImport("core_csharp", EntryPoint="CoreCSharp_SizeOf")]
   internal static extern ulong CoreCSharp_SizeOf(int what);
 %}

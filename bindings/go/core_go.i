@@ -38,6 +38,17 @@
  *     Go); core_ring_options_t * is unsafe.Pointer to core.ringOptions
  *     (same layout, checked at compile time); the regions out-pointers are
  *     []unsafe.Pointer cells that C fills with C pointers.
+ *  7. cache: core_cache_t * and core_cache_writer_t * are uintptr (C memory);
+ *     core_key_t *, core_cache_options_t * and core_cache_stats_t * are
+ *     unsafe.Pointer to Go structs of the same layout (core.Key,
+ *     core.cacheOptions, core.cacheStats; checked at compile time). Paths
+ *     are Go strings (SWIG's default: a C copy). The two callbacks (the clock and the
+ *     get_or_compute function) are C trampolines below that call Go
+ *     functions exported by package capi (callback.go), passing the user
+ *     pointer as a runtime/cgo.Handle value: no Go pointer ever reaches C.
+ *     capi.Core_cache_get_or_compute and capi.Core_cache_create are
+ *     generated but not used: core_go_cache_get_or_compute and
+ *     core_go_cache_create plug the trampolines in.
  */
 
 /* ---- status: 0 or a captured error ---------------------------------------- */
@@ -182,6 +193,84 @@ CORE_GO_ARRAY(const float *, []unsafe.Pointer, *unsafe.Pointer, p2)
 %typemap(gotype) core_ring_policy "int"
 %typemap(in) core_ring_policy %{ $1 = (core_ring_policy)$input; %}
 %typemap(out) core_ring_policy %{ $result = (intgo)$1; %}
+
+/* ---- cache.h ---------------------------------------------------------------- */
+
+%typemap(gotype) core_cache_t *, const core_cache_t * "uintptr"
+%typemap(in) core_cache_t *, const core_cache_t * %{ $1 = ($1_ltype)$input; %}
+CORE_GO_ARRAY(core_cache_t *, []uintptr, *uintptr, out)
+%typemap(gotype) core_cache_writer_t * "uintptr"
+%typemap(in) core_cache_writer_t * %{ $1 = ($1_ltype)$input; %}
+
+%ignore core_key_t;
+%ignore core_cache_options_t;
+%ignore core_cache_stats_t;
+%typemap(gotype) core_key_t *, const core_key_t * "unsafe.Pointer"
+%typemap(in) core_key_t *, const core_key_t * %{ $1 = ($1_ltype)$input; %}
+%typemap(gotype) core_cache_options_t *, const core_cache_options_t * "unsafe.Pointer"
+%typemap(in) core_cache_options_t *, const core_cache_options_t * %{ $1 = ($1_ltype)$input; %}
+%typemap(gotype) core_cache_stats_t * "unsafe.Pointer"
+%typemap(in) core_cache_stats_t * %{ $1 = ($1_ltype)$input; %}
+
+CORE_GO_ARRAY(const void, []byte, *byte, data)        /* key_bytes */
+CORE_GO_ARRAY(const float, []float32, *float32, samples) /* key_audio */
+CORE_GO_ARRAY(const float, []float32, *float32, data) /* put, writer_put */
+CORE_GO_ARRAY(const size_t, []uint64, *uint64, shape)
+CORE_GO_ARRAY(size_t, []uint64, *uint64, shape)       /* get: room for 4 */
+CORE_GO_ARRAY(size_t, []uint64, *uint64, ndim)
+CORE_GO_ARRAY(int, []int32, *int32, found)
+
+/* The trampolines. coreGoCacheCompute and coreGoCacheClock are exported by
+ * package capi (callback.go; their prototypes here match _cgo_export.h).
+ * They run Go code on the calling thread: get_or_compute calls the compute
+ * function on the thread of the Go call, with no lock held; the clock runs
+ * under a shard lock, on the thread of whichever Go call needs the time. */
+%{
+extern int coreGoCacheCompute(uintptr_t user, uintptr_t writer);
+extern uint64_t coreGoCacheClock(uintptr_t user);
+
+static core_status core_go_cache_compute(void *user, const core_key_t *key,
+                                         core_cache_writer_t *writer) {
+  (void)key; /* the Go side knows its key */
+  return (core_status)coreGoCacheCompute((uintptr_t)user, (uintptr_t)writer);
+}
+
+static uint64_t core_go_cache_clock(void *user) {
+  return coreGoCacheClock((uintptr_t)user);
+}
+
+/* core_cache_create with the Go clock when clock_handle is not 0 (a
+ * cgo.Handle, kept by the cache as its clock_user). The options are copied
+ * to C memory first: C writes no function pointer into Go memory. */
+static core_status core_go_cache_create(const core_cache_options_t *opts,
+                                        uintptr_t clock_handle, core_cache_t **out) {
+  core_cache_options_t o;
+  if (!opts) return core_cache_create(NULL, out);
+  o = *opts;
+  o.clock = clock_handle ? core_go_cache_clock : NULL;
+  o.clock_user = (void *)clock_handle;
+  return core_cache_create(&o, out);
+}
+
+/* core_cache_get_or_compute with the Go compute function behind handle (a
+ * cgo.Handle of a func(writer uintptr) int32). */
+static core_status core_go_cache_get_or_compute(core_cache_t *cache, const core_key_t *key,
+                                                uintptr_t handle, float *out, size_t cap,
+                                                size_t *n, size_t *shape, size_t *ndim) {
+  return core_cache_get_or_compute(cache, key, core_go_cache_compute, (void *)handle, out,
+                                   cap, n, shape, ndim);
+}
+%}
+
+%typemap(gotype) uintptr_t clock_handle, uintptr_t handle "uintptr"
+%typemap(in) uintptr_t clock_handle, uintptr_t handle %{ $1 = (uintptr_t)$input; %}
+%rename("%s") core_go_cache_create;
+%rename("%s") core_go_cache_get_or_compute;
+core_status core_go_cache_create(const core_cache_options_t *opts, uintptr_t clock_handle,
+                                 core_cache_t **out);
+core_status core_go_cache_get_or_compute(core_cache_t *cache, const core_key_t *key,
+                                         uintptr_t handle, float *out, size_t cap,
+                                         size_t *n, size_t *shape, size_t *ndim);
 
 /* ---- Go-only helpers ------------------------------------------------------- */
 

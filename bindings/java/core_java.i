@@ -6,7 +6,7 @@
  * CoreNative (one static method per whitelisted C function, C names kept)
  * and CoreNativeJNI. The public API is the hand-written layer in
  * bindings/java/src/dev/libcore (Core, CoreArrays, Pcm, Stats, Reductions,
- * Batch, StatsAccumulator, RingBuffer), which checks what only Java can
+ * Batch, StatsAccumulator, RingBuffer, EncoderCache), which checks what only Java can
  * check and allocates outputs.
  *
  * Rules of the raw layer:
@@ -329,5 +329,36 @@ JCORE_SCALAR_OUT(size_t, frames)
 /* pop's count and the waits' flag: the Java return value */
 JCORE_SCALAR_OUT(size_t, got)
 JCORE_SCALAR_OUT(size_t, ready)
+
+/* ---- cache.h ----------------------------------------------------------------- */
+
+/* dev.libcore.EncoderCache is the public class. Every cache call goes through
+ * the helpers of jni/jcore_cache.h (declared in core_java_extra.i): the
+ * handle carries the Java clock, the keys travel as two longs, values are
+ * sized by the helper (BUFFER_TOO_SMALL never reaches Java), a miss is a
+ * result, and get_or_compute calls back into Java. The C declarations and
+ * types are not wrapped as such. */
+%ignore core_key_t;
+%ignore core_cache_options_t;
+%ignore core_cache_stats_t;
+%ignore core_cache_writer;
+%ignore core_cache_key_bytes;
+%ignore core_cache_key_audio;
+%ignore core_cache_options_init;
+%ignore core_cache_create;
+%ignore core_cache_destroy;
+%ignore core_cache_shards;
+%ignore core_cache_put;
+%ignore core_cache_get;
+%ignore core_cache_contains;
+%ignore core_cache_remove;
+%ignore core_cache_clear;
+%ignore core_cache_writer_put;
+%ignore core_cache_get_or_compute;
+%ignore core_cache_stats;
+%ignore core_cache_stats_reset;
+%ignore core_cache_save;
+%ignore core_cache_load;
+/* core_cache_entry_bytes(size_t n) is wrapped as declared: long in, long out. */
 
 %include "java/core_java_extra.i"

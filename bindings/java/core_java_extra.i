@@ -177,3 +177,57 @@ core_status jcore_ring_wait_writable(core_ring_t *ring, size_t n, int timeout_ms
 /* direct buffers: core_ring_append_f32 and core_ring_read (n checked by the Java layer) */
 core_status jcore_ring_append_f32_direct(core_ring_t *ring, const float *xb, size_t n);
 core_status jcore_ring_read_direct(core_ring_t *ring, float *outb, size_t n);
+
+/* ---- cache (jni/jcore_cache.h) --------------------------------------------------- */
+
+%{
+#include "jcore_cache.h"
+%}
+
+/* The handle: a Java long holding a jcore_cache. */
+%typemap(jni) jcore_cache *cache "jlong"
+%typemap(jtype) jcore_cache *cache "long"
+%typemap(jstype) jcore_cache *cache "long"
+%typemap(javain) jcore_cache *cache "$javainput"
+%typemap(in) jcore_cache *cache %{ $1 = (jcore_cache *)(intptr_t)$input; %}
+/* contains' and remove's flag: the Java return value */
+JCORE_SCALAR_OUT(size_t, found)
+
+CORE_WRAP(jcore_cache_key_bytes)
+CORE_WRAP(jcore_cache_key_audio)
+CORE_WRAP(jcore_cache_create)
+CORE_WRAP(jcore_cache_destroy)
+CORE_WRAP(jcore_cache_shards)
+CORE_WRAP(jcore_cache_put)
+CORE_WRAP(jcore_cache_get)
+CORE_WRAP(jcore_cache_contains)
+CORE_WRAP(jcore_cache_remove)
+CORE_WRAP(jcore_cache_clear)
+CORE_WRAP(jcore_cache_get_or_compute)
+CORE_WRAP(jcore_cache_stats)
+CORE_WRAP(jcore_cache_stats_reset)
+CORE_WRAP(jcore_cache_save)
+CORE_WRAP(jcore_cache_load)
+/* key: long[2] {lo, hi} */
+core_status jcore_cache_key_bytes(JNIEnv *env, jbyteArray data, jlongArray key);
+core_status jcore_cache_key_audio(JNIEnv *env, jfloatArray samples, int decimals, jlongArray key);
+/* options long[4] {max_entries, max_bytes, ttl_ms, shards} (-1: default), clock a LongSupplier or null,
+ * the handle written to a long[1] */
+core_status jcore_cache_create(JNIEnv *env, jlongArray options, jobject clock, jlongArray handle);
+void jcore_cache_destroy(JNIEnv *env, jcore_cache *cache);
+size_t jcore_cache_shards(jcore_cache *cache);
+core_status jcore_cache_put(JNIEnv *env, jcore_cache *cache, int64_t lo, int64_t hi, jfloatArray data, jlongArray shape);
+/* result: Object[1] receiving a float[] (null on a miss); shape: long[5] {ndim, dims...} */
+core_status jcore_cache_get(JNIEnv *env, jcore_cache *cache, int64_t lo, int64_t hi, jobjectArray result,
+                            jlongArray shape);
+core_status jcore_cache_contains(jcore_cache *cache, int64_t lo, int64_t hi, size_t *found);
+core_status jcore_cache_remove(jcore_cache *cache, int64_t lo, int64_t hi, size_t *found);
+core_status jcore_cache_clear(jcore_cache *cache);
+/* computation: an EncoderCache.Computation; shape[0] == -1 when this call computed the value */
+core_status jcore_cache_get_or_compute(JNIEnv *env, jcore_cache *cache, int64_t lo, int64_t hi, jobject computation,
+                                       jobjectArray result, jlongArray shape);
+/* long[11]: core_cache_stats_t's fields in order, hit_rate as raw double bits */
+core_status jcore_cache_stats(JNIEnv *env, jcore_cache *cache, jlongArray out);
+core_status jcore_cache_stats_reset(jcore_cache *cache);
+core_status jcore_cache_save(jcore_cache *cache, const char *path);
+core_status jcore_cache_load(jcore_cache *cache, const char *path);

@@ -1,4 +1,4 @@
-// LibCore from C#: arrays, statistics, PCM, batches, a ring buffer and errors in one page.
+// LibCore from C#: arrays, statistics, PCM, batches, a ring buffer, the encoder cache and errors in one page.
 // Run:  ninja -C <builddir> csharp-example   (see bindings/csharp/README.md)
 using System;
 using System.Linq;
@@ -52,6 +52,19 @@ using (var ring = new RingBuffer(1024, RingPolicy.Overwrite))
     float[] chunk = new float[256];
     int got = ring.Pop(chunk);
     Console.WriteLine($"ring: {latest.Length} latest, popped {got}, {ring.Size} left, {ring.Dropped} dropped");
+}
+
+// Encoder cache: audio keys equal after rounding, compute once per key, counters.
+using (var cache = new EncoderCache(new EncoderCacheOptions { MaxEntries = 1000, Ttl = TimeSpan.FromMinutes(10) }))
+{
+    CacheKey key = CacheKey.OfAudio(audio, decimals: 6);            // like np.round(audio, 6), hashed with XXH3-128
+    int runs = 0;
+    Tensor Encode(CacheKey k) { ++runs; return new Tensor(new[] { all.Mean, all.Std(), all.Min, all.Max }.Select(v => (float)v).ToArray(), 2, 2); }
+    Tensor computed = cache.GetOrCompute(key, Encode);             // a miss: Encode runs
+    Tensor again = cache.GetOrCompute(key, Encode);                // a hit: copied from the cache
+    CacheStats cs = cache.GetStats();
+    Console.WriteLine($"cache: key {key}, shape {string.Join("x", again.Shape)}, encoder ran {runs}x, " +
+                      $"hits {cs.Hits}, misses {cs.Misses}, {cs.Bytes} bytes");
 }
 
 // Errors carry libcore's status and message.

@@ -1,7 +1,7 @@
 // Command example shows the Go binding of libcore on a short synthetic
 // audio clip: PCM conversion, a one-pass summary, signal measures, a
-// percentile, frame statistics, a ring buffer, array creation and error
-// handling.
+// percentile, frame statistics, a ring buffer, an encoder cache, array
+// creation and error handling.
 //
 // Run it from the build tree (see bindings/go/README.md):
 //
@@ -98,6 +98,31 @@ func run() error {
 	}
 	fmt.Printf("ring: %d of %d samples held, %d dropped; last 10 ms: %d samples\n",
 		ring.Size(), ring.Capacity(), ring.Dropped(), len(last))
+
+	// An encoder cache: the key of the rounded audio; the "encoder" (here a
+	// frame count) runs once, the second request is a hit.
+	cache, err := core.NewEncoderCache(core.CacheOptions{MaxEntries: 1000})
+	if err != nil {
+		return err
+	}
+	defer cache.Close()
+	key, err := core.KeyOfAudio(x, 6)
+	if err != nil {
+		return err
+	}
+	encode := func(core.Key) (core.Tensor, error) {
+		return core.Tensor{Data: []float32{float32(len(frames)), float32(frames[0].Mean)}, Shape: []int{1, 2}}, nil
+	}
+	for i := 0; i < 2; i++ {
+		if _, err := cache.GetOrCompute(key, encode); err != nil {
+			return err
+		}
+	}
+	cs, err := cache.Stats()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("cache: %d entry, %d hit, %d miss, %d compute\n", cs.Entries, cs.Hits, cs.Misses, cs.Computes)
 
 	// A gain of 1.5 and back to PCM: the clipped count reports the
 	// saturation instead of hiding it.

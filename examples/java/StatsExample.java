@@ -16,6 +16,7 @@ import dev.libcore.Batch;
 import dev.libcore.Core;
 import dev.libcore.CoreArrays;
 import dev.libcore.CoreException;
+import dev.libcore.EncoderCache;
 import dev.libcore.NanPolicy;
 import dev.libcore.Pcm;
 import dev.libcore.Reductions;
@@ -93,6 +94,21 @@ public final class StatsExample {
     Pcm.Encoded loud = Pcm.encode(new float[] {0.5f, 1.5f, -2f, Float.NaN});
     System.out.printf("encoded %s, %d clipped%n", Arrays.toString(loud.samples()), loud.clipped());
     check(loud.clipped() == 3, "clipping is counted");
+
+    // An encoder cache: the same audio window is encoded once, whatever the thread.
+    try (EncoderCache cache = EncoderCache.builder().maxEntries(1000).ttlMillis(60_000).build()) {
+      EncoderCache.Key key = EncoderCache.Key.ofAudio(Arrays.copyOf(samples, 400), 6);
+      int[] encoderRuns = {0};
+      for (int i = 0; i < 3; ++i) {
+        EncoderCache.Tensor emb = cache.getOrCompute(key, k -> {
+          encoderRuns[0] += 1;
+          return EncoderCache.Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, new long[] {2, 3}); // the "encoder"
+        });
+        check(emb.size() == 6, "cached embedding");
+      }
+      System.out.printf("encoder ran %d time(s); %s%n", encoderRuns[0], cache.stats());
+      check(encoderRuns[0] == 1 && cache.stats().hits() == 2, "computed once, then hits");
+    }
 
     // Errors carry libcore's status and message.
     try {

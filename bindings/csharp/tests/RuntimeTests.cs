@@ -207,6 +207,11 @@ public class CoverageTests
         "core_ring_read_latest", "core_ring_regions", "core_ring_consume", "core_ring_pop",
         "core_ring_clear", "core_ring_wait_readable", "core_ring_size", "core_ring_space",
         "core_ring_capacity", "core_ring_dropped", "core_ring_is_mirrored", "core_ring_get_policy",
+        "core_cache_key_bytes", "core_cache_key_audio", "core_cache_options_init", "core_cache_create",
+        "core_cache_destroy", "core_cache_entry_bytes", "core_cache_shards", "core_cache_put",
+        "core_cache_get", "core_cache_contains", "core_cache_remove", "core_cache_clear",
+        "core_cache_writer_put", "core_cache_get_or_compute", "core_cache_stats",
+        "core_cache_stats_reset", "core_cache_save", "core_cache_load",
     };
 
     [Fact]

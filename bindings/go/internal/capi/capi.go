@@ -59,3 +59,26 @@ const (
 	HeaderVersionNumber = C.CORE_VERSION_NUMBER
 	HeaderABIVersion    = C.CORE_ABI_VERSION
 )
+
+// The layouts of the cache structs, checked against core.Key,
+// core.cacheOptions and core.cacheStats.
+const (
+	CacheKeySize         = unsafe.Sizeof(C.core_key_t{})
+	CacheKeyOffHi        = unsafe.Offsetof(C.core_key_t{}.hi)
+	CacheOptionsSize     = unsafe.Sizeof(C.core_cache_options_t{})
+	CacheOptionsOffTTL   = unsafe.Offsetof(C.core_cache_options_t{}.ttl_ms)
+	CacheOptionsOffShard = unsafe.Offsetof(C.core_cache_options_t{}.shards)
+	CacheOptionsOffClock = unsafe.Offsetof(C.core_cache_options_t{}.clock)
+	CacheOptionsOffUser  = unsafe.Offsetof(C.core_cache_options_t{}.clock_user)
+	CacheStatsSize       = unsafe.Sizeof(C.core_cache_stats_t{})
+	CacheStatsOffRate    = unsafe.Offsetof(C.core_cache_stats_t{}.hit_rate)
+	CacheStatsOffWaits   = unsafe.Offsetof(C.core_cache_stats_t{}.compute_waits)
+)
+
+// The cache limits of include/core/cache.h.
+const (
+	CacheMaxDims       = C.CORE_CACHE_MAX_DIMS
+	CacheMaxDecimals   = C.CORE_CACHE_MAX_DECIMALS
+	CacheMaxShards     = C.CORE_CACHE_MAX_SHARDS
+	CacheEntryOverhead = C.CORE_CACHE_ENTRY_OVERHEAD
+)

@@ -284,7 +284,7 @@ public final class Batch {
     return Charset.defaultCharset();
   }
 
-  private static byte[] pathBytes(String path) {
+  static byte[] pathBytes(String path) {
     if (path.indexOf('\0') >= 0) {
       throw new IllegalArgumentException("path contains a NUL character");
     }

@@ -8,8 +8,9 @@
  * normalPdf), {@link dev.libcore.Pcm} (int16 PCM conversion),
  * {@link dev.libcore.Batch} (summaries of many arrays, of frames, of a raw
  * float32 file), {@link dev.libcore.StatsAccumulator} (a stream summarized
- * chunk by chunk), {@link dev.libcore.RingBuffer} (a lock-free audio ring)
- * and {@link dev.libcore.Core} (version, SIMD target, threads). Every method
+ * chunk by chunk), {@link dev.libcore.RingBuffer} (a lock-free audio ring),
+ * {@link dev.libcore.EncoderCache} (a concurrent LRU of float32 tensors with
+ * single-flight getOrCompute) and {@link dev.libcore.Core} (version, SIMD target, threads). Every method
  * is safe to call from any number of threads, except that a
  * {@link dev.libcore.RingBuffer} takes one producer thread and one consumer
  * thread at a time (checked: a second one gets a
@@ -26,7 +27,7 @@
  *       misaligned buffer where a direct one is needed;</li>
  *   <li>{@link java.nio.ReadOnlyBufferException}: a read-only output buffer;</li>
  *   <li>{@link java.lang.IllegalStateException}: a {@link dev.libcore.RingBuffer}
- *       used after {@code close()};</li>
+ *       or {@link dev.libcore.EncoderCache} used after {@code close()};</li>
  *   <li>{@link dev.libcore.CoreException}: everything libcore itself refuses
  *       (step 0, a non-finite bound, q outside [0, 100], min of an empty
  *       array...), with libcore's status and message. A failed call never
