@@ -240,8 +240,10 @@ typedef struct core_cache_writer core_cache_writer_t;
 
 /* Computes the value of *key (borrowed, valid during the call). To succeed
  * it calls core_cache_writer_put(writer, ...) once and returns CORE_OK. Any
- * other return value is a failure: it is returned as is to the caller and
+ * other core_status is a failure: it is returned as is to the caller and
  * to every caller waiting for this computation, and nothing is cached.
+ * Return only core_status values: libcore is C++, where an enum holding a
+ * value outside its range is undefined behaviour (UBSan reports it).
  * (A binding maps its exceptions or errors to a status here.) It runs on
  * the thread of the get_or_compute call that found the miss first, with no
  * lock held: it may use the cache, except get_or_compute of the same key,
