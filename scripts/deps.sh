@@ -10,7 +10,8 @@
 LIBCORE_PACKAGES="meson ninja-build pkg-config g++ libtbb-dev libhwy-dev libxxhash-dev \
 libkissfft-dev libsndfile1-dev libsoxr-dev libcriterion-dev libcmocka-dev \
 libbenchmark-dev libjack-jackd2-dev libboost-dev python3 python3-numpy \
-swig default-jdk-headless junit5 libcommons-math3-java golang-go"
+swig default-jdk-headless junit5 libcommons-math3-java golang-go prometheus \
+clang libclang-rt-14-dev"
 
 libcore_install_deps() {
   missing=""

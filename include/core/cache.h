@@ -88,6 +88,8 @@ typedef struct core_cache core_cache_t;
  * not call into the cache. */
 typedef uint64_t (*core_cache_clock_fn)(void *user);
 
+struct core_metrics; /* core_metrics_t of metrics.h */
+
 /* Creation options. Fill with core_cache_options_init, then set fields.
  * Fields are only ever appended; struct_size tells the library which
  * layout the caller has. */
@@ -103,7 +105,46 @@ typedef struct core_cache_options_t {
                           (default) for automatic (convention 4) */
   core_cache_clock_fn clock; /* NULL (default): CLOCK_REALTIME in ms */
   void *clock_user;    /* passed to clock; borrowed for the cache's life */
+  /* ---- appended in 0.1 layout 2 (see CORE_CACHE_OPTIONS_V1_SIZE) ---- */
+  struct core_metrics *metrics; /* a core_metrics_t registry (metrics.h) to
+                          publish into, or NULL (default): no publishing.
+                          Borrowed: it must outlive the cache. See
+                          "Publishing metrics" below */
+  const char *metrics_prefix; /* the metric names' prefix; NULL (default)
+                          means "core_cache". Copied (only read during
+                          create); sanitized by the registry */
 } core_cache_options_t;
+
+/* The struct_size of the first layout (without metrics and
+ * metrics_prefix). core_cache_create accepts it and then publishes nothing:
+ * a caller compiled against the older header, which fills struct_size with
+ * its own (smaller) sizeof, keeps working. core_cache_options_init writes
+ * the current layout (sizeof(core_cache_options_t)): call it only on a
+ * struct of the current layout. */
+#define CORE_CACHE_OPTIONS_V1_SIZE (offsetof(core_cache_options_t, metrics))
+
+/* Publishing metrics. With options.metrics set, create registers in that
+ * registry, under prefix P = options.metrics_prefix (default "core_cache"):
+ *   counters P_hits, P_misses, P_inserts, P_evictions, P_expirations,
+ *            P_computes, P_compute_failures, P_compute_waits (exported with
+ *            the suffix _total, e.g. core_cache_hits_total): the counters of
+ *            core_cache_stats_t, added as they happen (one relaxed atomic
+ *            add each, next to the exact per-shard counter). They are
+ *            monotonic: core_cache_stats_reset does not reset them.
+ *   gauges   P_entries, P_bytes: the entries and bytes held, updated as
+ *            entries are stored and removed (on put / compute / eviction /
+ *            expiry / remove / clear, not on a get hit).
+ *   a timer  P_compute (exported as P_compute_seconds): the duration of
+ *            each get_or_compute callback, failed ones included.
+ * Registration is all or nothing and happens in create: a name that exists
+ * in the registry already (another cache with the same prefix, or any
+ * metric whose exported series collide) fails with CORE_E_INVALID_ARGUMENT,
+ * a registry without room for the 11 metrics with CORE_E_FULL, a prefix
+ * that makes a name invalid (too long, see CORE_METRICS_MAX_NAME) with
+ * CORE_E_INVALID_ARGUMENT; then no cache is created and nothing is
+ * registered. The metrics stay registered after core_cache_destroy (a
+ * registry cannot unregister); they then stop changing, and a new cache
+ * cannot reuse the prefix in that registry. */
 
 /* Counters of a cache (convention 7). Set struct_size to
  * sizeof(core_cache_stats_t) before calling core_cache_stats: the library
@@ -161,10 +202,15 @@ CORE_API CORE_NODISCARD core_status core_cache_options_init(core_cache_options_t
 
 /* Creates a cache and writes it to *out (a new reference: release it with
  * core_cache_destroy). opts is only read and not kept (clock_user is kept
- * as a borrowed pointer). CORE_E_INVALID_ARGUMENT for opts or out NULL, a
- * struct_size smaller than the 0.1 layout, both bounds 0, or shards not 0
- * and not a power of two up to CORE_CACHE_MAX_SHARDS; CORE_E_UNSUPPORTED for
- * a struct_size larger than this library knows; CORE_E_OUT_OF_MEMORY.
+ * as a borrowed pointer, and so is metrics). struct_size may be
+ * CORE_CACHE_OPTIONS_V1_SIZE or sizeof(core_cache_options_t).
+ * CORE_E_INVALID_ARGUMENT for opts or out NULL, a struct_size smaller than
+ * the first layout or between the two layouts, both bounds 0, shards not 0
+ * and not a power of two up to CORE_CACHE_MAX_SHARDS, metrics not a live
+ * registry, or a metric name that is invalid or taken (see "Publishing
+ * metrics"); CORE_E_FULL when the registry has no room for the metrics;
+ * CORE_E_UNSUPPORTED for a struct_size larger than this library knows;
+ * CORE_E_OUT_OF_MEMORY.
  * *out is unchanged on error. Any thread. Since 0.1. */
 CORE_API CORE_NODISCARD core_status core_cache_create(const core_cache_options_t *opts,
                                                       core_cache_t **out);

@@ -150,5 +150,6 @@ CORE_API int core_get_num_threads(void);
 #include "ring.h"
 #include "batch.h"
 #include "cache.h"
+#include "metrics.h"
 
 #endif /* CORE_CORE_H */

@@ -94,6 +94,8 @@ typedef enum core_ring_mirror {
 /* The largest capacity accepted, in samples (2^32: 16 GiB of float32). */
 #define CORE_RING_MAX_CAPACITY ((size_t)1 << 32)
 
+struct core_metrics; /* core_metrics_t of metrics.h */
+
 /* Creation options. Fill with core_ring_options_init, then set fields.
  * Fields are only ever appended; struct_size tells the library which
  * layout the caller has. */
@@ -104,23 +106,61 @@ typedef struct core_ring_options_t {
   core_ring_policy policy; /* default CORE_RING_REJECT */
   int mirror;              /* a core_ring_mirror value; default
                               CORE_RING_MIRROR_OFF */
+  /* ---- appended in 0.1 layout 2 (see CORE_RING_OPTIONS_V1_SIZE) ---- */
+  struct core_metrics *metrics; /* a core_metrics_t registry (metrics.h) to
+                              publish into, or NULL (default): no
+                              publishing. Borrowed: it must outlive the
+                              ring. See "Publishing metrics" below */
+  const char *metrics_prefix; /* the metric names' prefix; NULL (default)
+                              means "core_ring". Copied (only read during
+                              create); sanitized by the registry */
 } core_ring_options_t;
+
+/* The struct_size of the first layout (without metrics and
+ * metrics_prefix). core_ring_create accepts it and then publishes nothing:
+ * a caller compiled against the older header, which fills struct_size with
+ * its own (smaller) sizeof, keeps working. core_ring_options_init writes
+ * the current layout (sizeof(core_ring_options_t)): call it only on a
+ * struct of the current layout. */
+#define CORE_RING_OPTIONS_V1_SIZE (offsetof(core_ring_options_t, metrics))
+
+/* Publishing metrics. With options.metrics set, create registers in that
+ * registry, under prefix P = options.metrics_prefix (default "core_ring"):
+ *   counter P_appended (exported as P_appended_total): samples accepted by
+ *           the appends that succeeded (under OVERWRITE all n of each call,
+ *           the ones dropped at once included);
+ *   counter P_dropped (P_dropped_total): core_ring_dropped();
+ *   gauge   P_fill: readable samples as of the last successful append
+ *           (the producer reads head then; consumer calls do not update it,
+ *           so between appends it is an upper bound of core_ring_size);
+ *   gauge   P_capacity: the capacity, set once at create.
+ * The producer updates them after each successful append: two relaxed
+ * stores and a relaxed load of head (it is their only writer), nothing
+ * when publishing is off. Registration is all or nothing and happens in
+ * create: a name that exists in the registry already (another ring with
+ * the same prefix, or any metric whose exported series collide) fails with
+ * CORE_E_INVALID_ARGUMENT, a registry without room for the 4 metrics with
+ * CORE_E_FULL; then no ring is created and nothing is registered. The
+ * metrics stay registered after core_ring_destroy (a registry cannot
+ * unregister) and stop changing. */
 
 /* ---- life cycle ----------------------------------------------------------- */
 
-/* Fills *opts with the defaults above and sets struct_size. This function
- * always writes the layout of version 0.1; when fields are appended, a
- * core_ring_options_init_v2 will fill the longer layout and this one will
- * keep writing only the 0.1 prefix, so old binaries stay safe.
+/* Fills *opts with the defaults above and sets struct_size to
+ * sizeof(core_ring_options_t), the current layout (with metrics).
  * Returns CORE_E_INVALID_ARGUMENT for opts NULL. Any thread. Since 0.1. */
 CORE_API CORE_NODISCARD core_status core_ring_options_init(core_ring_options_t *opts);
 
 /* Creates a ring and writes it to *out (a new reference: release it with
  * core_ring_destroy). opts is only read, and not kept. Allocates the handle
  * and maps and prefaults the sample memory; nothing allocates afterwards.
- * Returns CORE_E_INVALID_ARGUMENT for opts or out NULL, a struct_size
- * smaller than the 0.1 layout, capacity 0 or above CORE_RING_MAX_CAPACITY,
- * or a policy or mirror value outside its enum; CORE_E_UNSUPPORTED for a
+ * struct_size may be CORE_RING_OPTIONS_V1_SIZE or
+ * sizeof(core_ring_options_t). Returns CORE_E_INVALID_ARGUMENT for opts or
+ * out NULL, a struct_size smaller than the first layout or between the two
+ * layouts, capacity 0 or above CORE_RING_MAX_CAPACITY, a policy or mirror
+ * value outside its enum, metrics not a live registry, or a metric name
+ * that is invalid or taken (see "Publishing metrics"); CORE_E_FULL when the
+ * registry has no room for the metrics; CORE_E_UNSUPPORTED for a
  * struct_size larger than this library knows (options from a newer
  * libcore), or CORE_RING_MIRROR_REQUIRE where the mirror is impossible;
  * CORE_E_OUT_OF_MEMORY when the memory cannot be had. *out is left

@@ -17,7 +17,10 @@ Cache *unwrap(core_cache_t *c) noexcept { return reinterpret_cast<Cache *>(c); }
 const Cache *unwrap(const core_cache_t *c) noexcept { return reinterpret_cast<const Cache *>(c); }
 core_cache_t *wrap(Cache *c) noexcept { return reinterpret_cast<core_cache_t *>(c); }
 
-constexpr std::size_t kOptionsV1 = sizeof(core_cache_options_t);
+// The layouts of core_cache_options_t a caller may have: the first one
+// (before metrics and metrics_prefix) and the current one.
+constexpr std::size_t kOptionsV1 = CORE_CACHE_OPTIONS_V1_SIZE;
+constexpr std::size_t kOptionsV2 = sizeof(core_cache_options_t);
 constexpr std::size_t kStatsV1 = sizeof(core_cache_stats_t);
 
 // The message of a module failure.
@@ -92,13 +95,15 @@ CORE_API core_status core_cache_options_init(core_cache_options_t *opts) {
   CORE_ABI_BEGIN("core_cache_options_init")
   CORE_REQUIRE_OUT(opts);
   *opts = core_cache_options_t{};
-  opts->struct_size = kOptionsV1;
+  opts->struct_size = kOptionsV2;
   opts->max_entries = 4096;
   opts->max_bytes = (size_t)256 << 20;
   opts->ttl_ms = 0;
   opts->shards = 0;
   opts->clock = nullptr;
   opts->clock_user = nullptr;
+  opts->metrics = nullptr;
+  opts->metrics_prefix = nullptr;
   return CORE_OK;
   CORE_ABI_END
 }
@@ -111,10 +116,19 @@ CORE_API core_status core_cache_create(const core_cache_options_t *opts, core_ca
                "opts->struct_size is %zu, smaller than any core_cache_options_t layout (%zu); "
                "fill the options with core_cache_options_init",
                opts->struct_size, kOptionsV1);
-  CORE_CHECK(opts->struct_size == kOptionsV1, CORE_E_UNSUPPORTED,
+  CORE_CHECK(opts->struct_size <= kOptionsV2, CORE_E_UNSUPPORTED,
              "opts->struct_size is %zu: options from a newer libcore than this one (%s, "
-             "layout %zu)",
-             opts->struct_size, core_version(), kOptionsV1);
+             "layouts %zu and %zu)",
+             opts->struct_size, core_version(), kOptionsV1, kOptionsV2);
+  CORE_REQUIRE(opts->struct_size == kOptionsV1 || opts->struct_size == kOptionsV2,
+               "opts->struct_size is %zu, not a core_cache_options_t layout (%zu or %zu); "
+               "fill the options with core_cache_options_init",
+               opts->struct_size, kOptionsV1, kOptionsV2);
+  // Only the caller's layout is read; the fields it lacks keep their
+  // defaults (no publishing).
+  core_cache_options_t o{};
+  std::memcpy(&o, opts, opts->struct_size);
+  opts = &o;
   CORE_REQUIRE(opts->max_entries != 0 || opts->max_bytes != 0,
                "max_entries and max_bytes are both 0: at least one bound is needed");
   const size_t sh = opts->shards;
@@ -126,7 +140,13 @@ CORE_API core_status core_cache_create(const core_cache_options_t *opts, core_ca
                "max_entries = %zu is fewer than the %zu shards: every shard needs room for "
                "one entry",
                opts->max_entries, eff);
-  *out = wrap(core::cache::create(*opts));
+  core::cache::Pub pub;
+  if (opts->metrics != nullptr) {
+    Error err;
+    if (core::cache::publish_register(*opts, &pub, &err) != CORE_OK)
+      return report(core_abi_fn_, err.status, err);
+  }
+  *out = wrap(core::cache::create(*opts, opts->metrics != nullptr ? &pub : nullptr));
   return CORE_OK;
   CORE_ABI_END
 }

@@ -26,8 +26,10 @@ const Ring *live(const core_ring_t *ring) noexcept {
   return r != nullptr && r->magic == core::ring::kMagic ? r : nullptr;
 }
 
-// The struct_size of the 0.1 layout: the smallest one a caller can have.
-constexpr std::size_t kOptionsV1 = sizeof(core_ring_options_t);
+// The layouts of core_ring_options_t a caller may have: the first one
+// (before metrics and metrics_prefix) and the current one.
+constexpr std::size_t kOptionsV1 = CORE_RING_OPTIONS_V1_SIZE;
+constexpr std::size_t kOptionsV2 = sizeof(core_ring_options_t);
 
 }  // namespace
 
@@ -108,6 +110,7 @@ core_status append(const char *fn, core_ring_t *ring, const T *x, size_t n) noex
   if (r->policy == CORE_RING_OVERWRITE) return core::ring::append_overwrite(*r, x, n);
   if (n > r->cap || !core::ring::append_reject(*r, x, n))
     return append_failed(fn, ring, x, n, CORE_E_FULL);
+  if (__builtin_expect(r->pub_appended != nullptr, 0)) core::ring::publish_append(*r, n);
   return CORE_OK;
 }
 
@@ -162,10 +165,12 @@ CORE_API core_status core_ring_options_init(core_ring_options_t *opts) {
   CORE_ABI_BEGIN("core_ring_options_init")
   CORE_REQUIRE_OUT(opts);
   *opts = core_ring_options_t{};
-  opts->struct_size = kOptionsV1;
+  opts->struct_size = kOptionsV2;
   opts->capacity = 0;
   opts->policy = CORE_RING_REJECT;
   opts->mirror = CORE_RING_MIRROR_OFF;
+  opts->metrics = nullptr;
+  opts->metrics_prefix = nullptr;
   return CORE_OK;
   CORE_ABI_END
 }
@@ -178,10 +183,19 @@ CORE_API core_status core_ring_create(const core_ring_options_t *opts, core_ring
                "opts->struct_size is %zu, smaller than any core_ring_options_t layout (%zu); "
                "fill the options with core_ring_options_init",
                opts->struct_size, kOptionsV1);
-  CORE_CHECK(opts->struct_size == kOptionsV1, CORE_E_UNSUPPORTED,
+  CORE_CHECK(opts->struct_size <= kOptionsV2, CORE_E_UNSUPPORTED,
              "opts->struct_size is %zu: options from a newer libcore than this one (%s, "
-             "layout %zu)",
-             opts->struct_size, core_version(), kOptionsV1);
+             "layouts %zu and %zu)",
+             opts->struct_size, core_version(), kOptionsV1, kOptionsV2);
+  CORE_REQUIRE(opts->struct_size == kOptionsV1 || opts->struct_size == kOptionsV2,
+               "opts->struct_size is %zu, not a core_ring_options_t layout (%zu or %zu); "
+               "fill the options with core_ring_options_init",
+               opts->struct_size, kOptionsV1, kOptionsV2);
+  // Only the caller's layout is read; the fields it lacks keep their
+  // defaults (no publishing).
+  core_ring_options_t o{};
+  std::memcpy(&o, opts, opts->struct_size);
+  opts = &o;
   CORE_REQUIRE(opts->capacity > 0, "capacity must be > 0, got 0");
   CORE_REQUIRE(opts->capacity <= CORE_RING_MAX_CAPACITY,
                "capacity %zu exceeds CORE_RING_MAX_CAPACITY (%zu samples)", opts->capacity,
@@ -207,6 +221,20 @@ CORE_API core_status core_ring_create(const core_ring_options_t *opts, core_ring
   if (st != CORE_OK)
     return core::abi::fail(st, core_abi_fn_, "cannot allocate a ring of %zu samples",
                            opts->capacity);
+  if (opts->metrics != nullptr) {
+    char msg[400];
+    core_status pst;
+    try {
+      pst = core::ring::publish_register(*opts, *r, msg, sizeof msg);
+    } catch (...) {
+      core::ring::destroy(r);
+      throw;  // CORE_ABI_END reports it
+    }
+    if (pst != CORE_OK) {
+      core::ring::destroy(r);
+      return core::abi::fail(pst, core_abi_fn_, "%s", msg);
+    }
+  }
   *out = wrap(r);
   return CORE_OK;
   CORE_ABI_END

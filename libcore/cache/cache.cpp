@@ -42,7 +42,7 @@ std::size_t share(std::size_t total, std::size_t parts, std::size_t i) noexcept 
 }
 }  // namespace
 
-Cache *create(const core_cache_options_t &o) {
+Cache *create(const core_cache_options_t &o, const Pub *pub) {
   std::unique_ptr<Cache> c(new Cache);
   c->ttl_ms = o.ttl_ms;
   c->clock = o.clock;
@@ -50,9 +50,11 @@ Cache *create(const core_cache_options_t &o) {
   c->nshards = o.shards != 0 ? o.shards : auto_shards(o.max_entries);
   c->shard_mask = c->nshards - 1;
   c->shards.reset(new Shard[c->nshards]);
+  if (pub != nullptr) c->pub = *pub;
   for (std::size_t i = 0; i < c->nshards; ++i) {
     c->shards[i].max_entries = share(o.max_entries, c->nshards, i);
     c->shards[i].max_bytes = share(o.max_bytes, c->nshards, i);
+    if (pub != nullptr) c->shards[i].pub = &c->pub;
   }
   return c.release();
 }

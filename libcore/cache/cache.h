@@ -11,6 +11,7 @@
 
 #include <core/cache.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -85,6 +86,32 @@ std::size_t entry_bytes(std::size_t n) noexcept;
 
 struct Flight;
 
+// ---- publishing into a metrics registry (publish.cpp) ---------------------------
+// What the cache publishes: the counters of Counters, in that order, then
+// the gauges, then the compute timer (include/core/cache.h).
+enum PubCounter {
+  kPubHits, kPubMisses, kPubInserts, kPubEvictions, kPubExpirations,
+  kPubComputes, kPubComputeFailures, kPubComputeWaits, kPubCounters
+};
+// Pointers into the registry's metrics (stable for its life). A shard
+// points at its cache's Pub only when publishing is on, so the hot paths
+// pay one well-predicted test of a pointer they already have in cache
+// when it is off.
+struct Pub {
+  std::atomic<std::uint64_t> *counter[kPubCounters] = {};
+  std::atomic<std::uint64_t> *entries = nullptr, *bytes = nullptr;  // double bits
+  void *compute_hist = nullptr;    // core::metrics::Hist
+  const void *layout = nullptr;    // core::metrics::Layout
+  void add(PubCounter k, std::uint64_t d = 1) const noexcept {
+    counter[k]->fetch_add(d, std::memory_order_relaxed);
+  }
+  void held(double dentries, double dbytes) const noexcept;  // gauge adds
+  void compute_ns(std::int64_t ns) const noexcept;          // the timer
+};
+// Registers the metrics of `opts` (opts.metrics != NULL) in one step; on
+// failure nothing is registered and err has the registry's status/message.
+core_status publish_register(const core_cache_options_t &opts, Pub *out, Error *err);
+
 struct Counters {
   std::uint64_t hits = 0, misses = 0, inserts = 0, evictions = 0, expirations = 0;
   std::uint64_t computes = 0, compute_failures = 0, compute_waits = 0;
@@ -103,6 +130,7 @@ struct alignas(128) Shard {
   std::size_t entries = 0;
   std::size_t bytes = 0;
   Counters c;
+  const Pub *pub = nullptr;  // set by create when publishing, else nullptr
 };
 
 struct Cache {
@@ -113,6 +141,7 @@ struct Cache {
   std::size_t nshards = 1;
   std::size_t shard_mask = 0;
   std::unique_ptr<Shard[]> shards;
+  Pub pub;
 
   Shard &shard_of(const core_key_t &k) noexcept {
     return shards[static_cast<std::size_t>(k.hi >> 40) & shard_mask];
@@ -122,7 +151,8 @@ struct Cache {
 
 // ---- life cycle and stats (cache.cpp) -----------------------------------------
 // opts has been checked by the abi layer (sizes, bounds, shard count).
-Cache *create(const core_cache_options_t &opts);  // throws std::bad_alloc
+// With opts.metrics, `pub` holds the registered metrics (publish_register).
+Cache *create(const core_cache_options_t &opts, const Pub *pub);  // throws std::bad_alloc
 void destroy(Cache *c) noexcept;
 std::size_t auto_shards(std::size_t max_entries) noexcept;
 void stats(Cache &c, core_cache_stats_t *out) noexcept;

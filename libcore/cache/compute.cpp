@@ -8,6 +8,8 @@
 #include <cstring>
 #include <new>
 
+#include <core/metrics.h>
+
 #include "libcore/cache/cache.h"
 
 struct core_cache_writer {
@@ -71,6 +73,7 @@ core_status get_or_compute(Cache &c, const core_key_t &key, core_cache_compute_f
     const core_status st = copy_out(*e, out, cap, n, shape, ndim);
     if (st == CORE_OK) {
       s.c.hits += 1;
+      if (s.pub != nullptr) s.pub->add(kPubHits);
       touch(s, e);
     }
     return st;
@@ -84,6 +87,10 @@ core_status get_or_compute(Cache &c, const core_key_t &key, core_cache_compute_f
     f->refs += 1;
     s.c.misses += 1;
     s.c.compute_waits += 1;
+    if (s.pub != nullptr) {
+      s.pub->add(kPubMisses);
+      s.pub->add(kPubComputeWaits);
+    }
     f->cv.wait(l, [f] { return f->done; });
     core_status st = f->status;
     if (st == CORE_OK)
@@ -102,17 +109,24 @@ core_status get_or_compute(Cache &c, const core_key_t &key, core_cache_compute_f
   Flight *f = owned.release();
   s.c.misses += 1;
   s.c.computes += 1;
+  if (s.pub != nullptr) {
+    s.pub->add(kPubMisses);
+    s.pub->add(kPubComputes);
+  }
   l.unlock();
 
   core_cache_writer_t w{kWriterMagic, &c, &s, key, nullptr};
   core_status st;
   bool threw = false;
+  const std::uint64_t t0 = s.pub != nullptr ? core_now_ns() : 0;
   try {
     st = fn(user, &w.key, &w);
   } catch (...) {  // a C++ callback that throws: fail its waiters cleanly
     st = CORE_E_INTERNAL;
     threw = true;
   }
+  if (s.pub != nullptr)
+    s.pub->compute_ns(static_cast<std::int64_t>(core_now_ns() - t0));
   w.magic = 0;
   if (threw)
     err->set(st, "the compute callback threw an exception");
@@ -142,7 +156,10 @@ core_status get_or_compute(Cache &c, const core_key_t &key, core_cache_compute_f
       st = err->set(CORE_E_OUT_OF_MEMORY, "no memory for the map node");
     }
   }
-  if (st != CORE_OK) s.c.compute_failures += 1;
+  if (st != CORE_OK) {
+    s.c.compute_failures += 1;
+    if (s.pub != nullptr) s.pub->add(kPubComputeFailures);
+  }
   f->status = st;
   f->done = true;
   s.flights.erase(key);

@@ -118,6 +118,7 @@ void unlink(Shard &s, Entry *e) noexcept {
   ttl_unlink(s, e);
   s.entries -= 1;
   s.bytes -= entry_bytes(e->n);
+  if (s.pub != nullptr) s.pub->held(-1.0, -static_cast<double>(entry_bytes(e->n)));
   e->stored = false;
   release(e);
 }
@@ -133,6 +134,7 @@ void sweep_expired(Cache &c, Shard &s, std::uint64_t now) noexcept {
   while (s.ttl_old != nullptr && expired(*s.ttl_old, now)) {
     unlink(s, s.ttl_old);
     s.c.expirations += 1;
+    if (s.pub != nullptr) s.pub->add(kPubExpirations);
   }
 }
 
@@ -143,6 +145,7 @@ Entry *find_live(Cache &c, Shard &s, const core_key_t &key, std::uint64_t now) n
   if (c.ttl_ms != 0 && expired(*e, now)) {
     unlink(s, e);
     s.c.expirations += 1;
+    if (s.pub != nullptr) s.pub->add(kPubExpirations);
     return nullptr;
   }
   return e;
@@ -160,6 +163,7 @@ void insert(Cache &c, Shard &s, Entry *e, bool count_insert) {
     ttl_unlink(s, old);
     s.entries -= 1;
     s.bytes -= entry_bytes(old->n);
+    if (s.pub != nullptr) s.pub->held(-1.0, -static_cast<double>(entry_bytes(old->n)));
     old->stored = false;
     release(old);
   }
@@ -170,11 +174,16 @@ void insert(Cache &c, Shard &s, Entry *e, bool count_insert) {
   s.entries += 1;
   s.bytes += entry_bytes(e->n);
   if (count_insert) s.c.inserts += 1;
+  if (s.pub != nullptr) {
+    s.pub->held(1.0, static_cast<double>(entry_bytes(e->n)));
+    if (count_insert) s.pub->add(kPubInserts);
+  }
   while (s.entries > s.max_entries || s.bytes > s.max_bytes) {
     Entry *victim = s.lru_old;
     if (victim == e) break;  // cannot happen: fits() was checked
     unlink(s, victim);
     s.c.evictions += 1;
+    if (s.pub != nullptr) s.pub->add(kPubEvictions);
   }
 }
 
@@ -223,11 +232,13 @@ core_status get(Cache &c, const core_key_t &key, float *out, std::size_t cap, st
   Entry *e = find_live(c, s, key, c.ttl_ms != 0 ? c.now() : 0);
   if (e == nullptr) {
     s.c.misses += 1;
+    if (s.pub != nullptr) s.pub->add(kPubMisses);
     return CORE_E_NOT_FOUND;
   }
   const core_status st = copy_out(*e, out, cap, n, shape, ndim);
   if (st != CORE_OK) return st;
   s.c.hits += 1;
+  if (s.pub != nullptr) s.pub->add(kPubHits);
   touch(s, e);
   return CORE_OK;
 }

@@ -96,6 +96,7 @@ namespace {
 
 template <class T>
 core_status append_overwrite_t(Ring &r, const T *x, std::size_t n) {
+  const std::size_t n_in = n;
   std::uint64_t lost = 0;
   if (n > r.cap) {  // only the last cap samples can survive
     lost = n - r.cap;
@@ -133,6 +134,7 @@ core_status append_overwrite_t(Ring &r, const T *x, std::size_t n) {
     r.dropped.store(r.dropped.load(std::memory_order_relaxed) + lost,
                     std::memory_order_relaxed);
   after_publish(r, r.readers, stop);
+  if (r.pub_appended != nullptr) publish_append(r, n_in);
   return CORE_OK;
 }
 

@@ -66,6 +66,12 @@ struct alignas(kLine) Ring {
   bool mirrored = false;
   bool strong_fence = false;  // no membarrier: fast paths fence (wait.cpp)
   Storage storage;
+  // Published metrics (publish.cpp): the registry's counter and gauge
+  // words, written only by the producer. pub_appended is nullptr when
+  // publishing is off.
+  std::atomic<std::uint64_t> *pub_appended = nullptr;
+  std::atomic<std::uint64_t> *pub_dropped = nullptr;
+  std::atomic<std::uint64_t> *pub_fill = nullptr;  // double bits
 
   // ---- producer line -------------------------------------------------------
   alignas(kLine) std::atomic<std::uint64_t> tail{0};  // next position written
@@ -113,6 +119,15 @@ core_status create(const core_ring_options_t &opts, Ring **out, MapError *why);
 void destroy(Ring *r);
 std::uint64_t size(const Ring &r);
 std::uint64_t space(const Ring &r);
+
+// ---- publishing into a metrics registry (publish.cpp) ------------------------
+// Registers the ring's metrics in opts.metrics (not NULL) in one step and
+// points r's pub_* at them; on failure nothing is registered and *msg
+// (size cap) says why.
+core_status publish_register(const core_ring_options_t &opts, Ring &r, char *msg,
+                             std::size_t cap);
+// After a successful append of n samples (producer side, pub_appended set).
+void publish_append(Ring &r, std::size_t n) noexcept;
 
 // ---- producer (produce.cpp) -------------------------------------------------
 core_status append_overwrite(Ring &r, const float *x, std::size_t n) noexcept;
