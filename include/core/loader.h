@@ -28,9 +28,10 @@
  *  portable C implementations of every runtime, array, stats and batch
  *  function (results within the tolerances documented below), and stubs
  *  returning CORE_E_UNAVAILABLE for stateful modules that have no portable
- *  version (the ring and the cache: create refuses, so no handle exists
- *  and every call on one refuses too; queries answer 0; options_init
- *  works; the cache's key functions refuse as well).
+ *  version (the ring, the cache and metrics: create refuses, so no handle
+ *  exists and every call on one refuses too; queries answer 0;
+ *  options_init works; the cache's key functions refuse as well; the
+ *  clock, core_now_ns, works).
  *  core_api_load_error() says why.
  *
  * Environment (read once, at the first call):
@@ -115,7 +116,8 @@ typedef enum core_backend {
  * without the core_ prefix (api->stats_f32 is core_stats_f32), except
  * core_abi_version, which is library_abi_version because abi_version is
  * the table's own field. The behaviour, arguments and statuses are those
- * documented in core.h, array.h, stats.h, batch.h, ring.h and cache.h. Append-only: see
+ * documented in core.h, array.h, stats.h, batch.h, ring.h, cache.h and
+ * metrics.h. Append-only: see
  * above. */
 typedef struct core_api_t {
   size_t struct_size;   /* sizeof the table the loader filled */
@@ -273,6 +275,68 @@ typedef struct core_api_t {
   core_status (*cache_stats_reset)(core_cache_t *cache);
   core_status (*cache_save)(core_cache_t *cache, const char *path);
   core_status (*cache_load)(core_cache_t *cache, const char *path);
+  /* ---- metrics (metrics.h), since 0.1: no portable registry; the
+   * fallback's slots return CORE_E_UNAVAILABLE (now_ns, metrics_start and
+   * options_init work, counts answer 0, destroy does nothing) ---- */
+  uint64_t (*now_ns)(void);
+  core_status (*metrics_options_init)(core_metrics_options_t *opts);
+  core_status (*metrics_create)(const core_metrics_options_t *opts, core_metrics_t **out);
+  void (*metrics_destroy)(core_metrics_t *m);
+  core_status (*metrics_timer)(core_metrics_t *m, const char *name, const char *help,
+                               const core_metric_label_t *labels, size_t nlabels,
+                               core_metric_id_t *id);
+  core_status (*metrics_counter)(core_metrics_t *m, const char *name, const char *help,
+                                 const core_metric_label_t *labels, size_t nlabels,
+                                 core_metric_id_t *id);
+  core_status (*metrics_gauge)(core_metrics_t *m, const char *name, const char *help,
+                               const core_metric_label_t *labels, size_t nlabels,
+                               core_metric_id_t *id);
+  size_t (*metrics_count)(const core_metrics_t *m);
+  core_status (*metrics_record_ns)(core_metrics_t *m, core_metric_id_t id, int64_t ns);
+  uint64_t (*metrics_start)(void);
+  core_status (*metrics_stop)(core_metrics_t *m, core_metric_id_t id, uint64_t start_ns);
+  core_status (*metrics_counter_add)(core_metrics_t *m, core_metric_id_t id,
+                                     uint64_t delta);
+  core_status (*metrics_gauge_set)(core_metrics_t *m, core_metric_id_t id, double value);
+  core_status (*metrics_gauge_add)(core_metrics_t *m, core_metric_id_t id, double delta);
+  core_status (*metrics_find)(const core_metrics_t *m, const char *name,
+                              core_metric_id_t *id, core_metric_kind *kind);
+  core_status (*metrics_counter_get)(const core_metrics_t *m, core_metric_id_t id,
+                                     uint64_t *value);
+  core_status (*metrics_gauge_get)(const core_metrics_t *m, core_metric_id_t id,
+                                   double *value);
+  core_status (*metrics_timer_stats)(const core_metrics_t *m, core_metric_id_t id,
+                                     core_timer_stats_t *out);
+  core_status (*metrics_percentile)(const core_metrics_t *m, core_metric_id_t id,
+                                    double q, uint64_t *value_ns);
+  core_status (*metrics_snapshot)(core_metrics_t *m, core_metrics_snapshot_t **out);
+  core_status (*metrics_snapshot_and_reset)(core_metrics_t *m,
+                                            core_metrics_snapshot_t **out);
+  void (*metrics_snapshot_destroy)(core_metrics_snapshot_t *s);
+  size_t (*metrics_snapshot_count)(const core_metrics_snapshot_t *s);
+  core_status (*metrics_snapshot_find)(const core_metrics_snapshot_t *s,
+                                       const char *name, core_metric_id_t *id,
+                                       core_metric_kind *kind);
+  core_status (*metrics_snapshot_counter)(const core_metrics_snapshot_t *s,
+                                          core_metric_id_t id, uint64_t *value);
+  core_status (*metrics_snapshot_gauge)(const core_metrics_snapshot_t *s,
+                                        core_metric_id_t id, double *value);
+  core_status (*metrics_snapshot_timer_stats)(const core_metrics_snapshot_t *s,
+                                              core_metric_id_t id,
+                                              core_timer_stats_t *out);
+  core_status (*metrics_snapshot_percentile)(const core_metrics_snapshot_t *s,
+                                             core_metric_id_t id, double q,
+                                             uint64_t *value_ns);
+  core_status (*metrics_snapshot_merge)(core_metrics_snapshot_t *dst,
+                                        const core_metrics_snapshot_t *src);
+  core_status (*metrics_merge_snapshot)(core_metrics_t *dst,
+                                        const core_metrics_snapshot_t *src);
+  core_status (*metrics_merge)(core_metrics_t *dst, core_metrics_t *src);
+  core_status (*metrics_export)(core_metrics_t *m, core_metrics_format format,
+                                unsigned flags, char *buf, size_t cap, size_t *needed);
+  core_status (*metrics_snapshot_export)(const core_metrics_snapshot_t *s,
+                                         core_metrics_format format, unsigned flags,
+                                         char *buf, size_t cap, size_t *needed);
 } core_api_t;
 
 /* Non-zero when `slot` lies inside the table `api` points to. */

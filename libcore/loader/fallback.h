@@ -131,4 +131,39 @@ core_status core_fb_cache_stats_reset(core_cache_t *cache);
 core_status core_fb_cache_save(core_cache_t *cache, const char *path);
 core_status core_fb_cache_load(core_cache_t *cache, const char *path);
 
+/* metrics: stubs (fallback_metrics_stubs.c) */
+uint64_t core_fb_now_ns(void);
+core_status core_fb_metrics_options_init(core_metrics_options_t *opts);
+core_status core_fb_metrics_create(const core_metrics_options_t *opts, core_metrics_t **out);
+void core_fb_metrics_destroy(core_metrics_t *m);
+core_status core_fb_metrics_timer(core_metrics_t *m, const char *name, const char *help, const core_metric_label_t *labels, size_t nlabels, core_metric_id_t *id);
+core_status core_fb_metrics_counter(core_metrics_t *m, const char *name, const char *help, const core_metric_label_t *labels, size_t nlabels, core_metric_id_t *id);
+core_status core_fb_metrics_gauge(core_metrics_t *m, const char *name, const char *help, const core_metric_label_t *labels, size_t nlabels, core_metric_id_t *id);
+size_t core_fb_metrics_count(const core_metrics_t *m);
+core_status core_fb_metrics_record_ns(core_metrics_t *m, core_metric_id_t id, int64_t ns);
+uint64_t core_fb_metrics_start(void);
+core_status core_fb_metrics_stop(core_metrics_t *m, core_metric_id_t id, uint64_t start_ns);
+core_status core_fb_metrics_counter_add(core_metrics_t *m, core_metric_id_t id, uint64_t delta);
+core_status core_fb_metrics_gauge_set(core_metrics_t *m, core_metric_id_t id, double value);
+core_status core_fb_metrics_gauge_add(core_metrics_t *m, core_metric_id_t id, double delta);
+core_status core_fb_metrics_find(const core_metrics_t *m, const char *name, core_metric_id_t *id, core_metric_kind *kind);
+core_status core_fb_metrics_counter_get(const core_metrics_t *m, core_metric_id_t id, uint64_t *value);
+core_status core_fb_metrics_gauge_get(const core_metrics_t *m, core_metric_id_t id, double *value);
+core_status core_fb_metrics_timer_stats(const core_metrics_t *m, core_metric_id_t id, core_timer_stats_t *out);
+core_status core_fb_metrics_percentile(const core_metrics_t *m, core_metric_id_t id, double q, uint64_t *value_ns);
+core_status core_fb_metrics_snapshot(core_metrics_t *m, core_metrics_snapshot_t **out);
+core_status core_fb_metrics_snapshot_and_reset(core_metrics_t *m, core_metrics_snapshot_t **out);
+void core_fb_metrics_snapshot_destroy(core_metrics_snapshot_t *s);
+size_t core_fb_metrics_snapshot_count(const core_metrics_snapshot_t *s);
+core_status core_fb_metrics_snapshot_find(const core_metrics_snapshot_t *s, const char *name, core_metric_id_t *id, core_metric_kind *kind);
+core_status core_fb_metrics_snapshot_counter(const core_metrics_snapshot_t *s, core_metric_id_t id, uint64_t *value);
+core_status core_fb_metrics_snapshot_gauge(const core_metrics_snapshot_t *s, core_metric_id_t id, double *value);
+core_status core_fb_metrics_snapshot_timer_stats(const core_metrics_snapshot_t *s, core_metric_id_t id, core_timer_stats_t *out);
+core_status core_fb_metrics_snapshot_percentile(const core_metrics_snapshot_t *s, core_metric_id_t id, double q, uint64_t *value_ns);
+core_status core_fb_metrics_snapshot_merge(core_metrics_snapshot_t *dst, const core_metrics_snapshot_t *src);
+core_status core_fb_metrics_merge_snapshot(core_metrics_t *dst, const core_metrics_snapshot_t *src);
+core_status core_fb_metrics_merge(core_metrics_t *dst, core_metrics_t *src);
+core_status core_fb_metrics_export(core_metrics_t *m, core_metrics_format format, unsigned flags, char *buf, size_t cap, size_t *needed);
+core_status core_fb_metrics_snapshot_export(const core_metrics_snapshot_t *s, core_metrics_format format, unsigned flags, char *buf, size_t cap, size_t *needed);
+
 #endif

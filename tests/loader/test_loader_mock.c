@@ -217,7 +217,7 @@ static void batch_symbol_missing_falls_back(void **state) {
   assert_table_computes(&t);
 }
 
-/* The slot list covers the table, in order: ... stats, batch, ring, cache. */
+/* The slot list covers the table, in order: ... stats, batch, ring, cache, metrics. */
 static void slot_list_is_the_table(void **state) {
   size_t i;
   (void)state;
@@ -234,7 +234,11 @@ static void slot_list_is_the_table(void **state) {
   assert_string_equal(core_loader_slots[89].symbol, "core_ring_get_policy");
   assert_string_equal(core_loader_slots[90].symbol, "core_cache_key_bytes");
   assert_int_equal(core_loader_slots[90].offset, offsetof(core_api_t, cache_key_bytes));
-  assert_string_equal(core_loader_slots[core_loader_slot_count - 1].symbol, "core_cache_load");
+  assert_string_equal(core_loader_slots[107].symbol, "core_cache_load");
+  assert_string_equal(core_loader_slots[108].symbol, "core_now_ns");
+  assert_int_equal(core_loader_slots[108].offset, offsetof(core_api_t, now_ns));
+  assert_string_equal(core_loader_slots[core_loader_slot_count - 1].symbol,
+                      "core_metrics_snapshot_export");
 }
 
 static void abi_probe_missing_falls_back(void **state) {

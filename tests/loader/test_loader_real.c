@@ -219,6 +219,33 @@ static void assert_cache(const core_api_t *api, int native) {
   api->cache_destroy(cache);
 }
 
+/* Metrics through the table: a registry natively; in the fallback only
+ * the clock and options_init work, and create refuses. */
+static void assert_metrics(const core_api_t *api, int native) {
+  core_metrics_options_t opts;
+  core_metrics_t *m = (core_metrics_t *)&opts; /* must be overwritten */
+  core_metric_id_t id = 0;
+  uint64_t value = 0;
+  const uint64_t t0 = api->now_ns();
+  assert_true(api->now_ns() >= t0);
+  assert_int_equal(api->metrics_options_init(&opts), CORE_OK);
+  if (!native) {
+    assert_int_equal(api->metrics_create(&opts, &m), CORE_E_UNAVAILABLE);
+    assert_null(m);
+    assert_non_null(strstr(api->last_error_message(), "core_metrics_create: unavailable"));
+    assert_int_equal(api->metrics_counter_add(m, 0, 1), CORE_E_UNAVAILABLE);
+    assert_int_equal(api->metrics_count(m), 0);
+    api->metrics_destroy(m);
+    return;
+  }
+  assert_int_equal(api->metrics_create(&opts, &m), CORE_OK);
+  assert_int_equal(api->metrics_counter(m, "requests", NULL, NULL, 0, &id), CORE_OK);
+  assert_int_equal(api->metrics_counter_add(m, id, 3), CORE_OK);
+  assert_int_equal(api->metrics_counter_get(m, id, &value), CORE_OK);
+  assert_int_equal(value, 3);
+  api->metrics_destroy(m);
+}
+
 static void native(void **state) {
   const core_api_t *api = core_api();
   (void)state;
@@ -232,6 +259,7 @@ static void native(void **state) {
   assert_batch_matches_fallback(api);
   assert_ring(api, 1);
   assert_cache(api, 1);
+  assert_metrics(api, 1);
 }
 
 static void missing(void **state) {
@@ -245,6 +273,7 @@ static void missing(void **state) {
   assert_stats_work(api);
   assert_ring(api, 0);
   assert_cache(api, 0);
+  assert_metrics(api, 0);
 }
 
 static void strict(void **state) {
@@ -263,6 +292,7 @@ static void disabled(void **state) {
   assert_stats_work(api);
   assert_ring(api, 0);
   assert_cache(api, 0);
+  assert_metrics(api, 0);
 }
 
 int main(int argc, char **argv) {
