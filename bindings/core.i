@@ -147,6 +147,41 @@ CORE_WRAP(core_cache_stats_reset)
 CORE_WRAP(core_cache_save)
 CORE_WRAP(core_cache_load)
 
+/* metrics (metrics.h): a class with close/dispose in every language */
+CORE_WRAP(core_now_ns)
+CORE_WRAP(core_metrics_options_init)
+CORE_WRAP(core_metrics_create)
+CORE_WRAP(core_metrics_destroy)
+CORE_WRAP(core_metrics_timer)
+CORE_WRAP(core_metrics_counter)
+CORE_WRAP(core_metrics_gauge)
+CORE_WRAP(core_metrics_count)
+CORE_WRAP(core_metrics_record_ns)
+CORE_WRAP(core_metrics_start)
+CORE_WRAP(core_metrics_stop)
+CORE_WRAP(core_metrics_counter_add)
+CORE_WRAP(core_metrics_gauge_set)
+CORE_WRAP(core_metrics_gauge_add)
+CORE_WRAP(core_metrics_find)
+CORE_WRAP(core_metrics_counter_get)
+CORE_WRAP(core_metrics_gauge_get)
+CORE_WRAP(core_metrics_timer_stats)
+CORE_WRAP(core_metrics_percentile)
+CORE_WRAP(core_metrics_snapshot)
+CORE_WRAP(core_metrics_snapshot_and_reset)
+CORE_WRAP(core_metrics_snapshot_destroy)
+CORE_WRAP(core_metrics_snapshot_count)
+CORE_WRAP(core_metrics_snapshot_find)
+CORE_WRAP(core_metrics_snapshot_counter)
+CORE_WRAP(core_metrics_snapshot_gauge)
+CORE_WRAP(core_metrics_snapshot_timer_stats)
+CORE_WRAP(core_metrics_snapshot_percentile)
+CORE_WRAP(core_metrics_snapshot_merge)
+CORE_WRAP(core_metrics_merge_snapshot)
+CORE_WRAP(core_metrics_merge)
+CORE_WRAP(core_metrics_export)
+CORE_WRAP(core_metrics_snapshot_export)
+
 /* ---- per-language typemaps and names ------------------------------------- */
 
 #if defined(SWIGJAVA)
@@ -165,3 +200,4 @@ CORE_WRAP(core_cache_load)
 %include "core/batch.h"
 %include "core/ring.h"
 %include "core/cache.h"
+%include "core/metrics.h"

@@ -54,6 +54,18 @@
  *     core_cache_get returns NOT_FOUND and BUFFER_TOO_SMALL, and
  *     core_cache_get_or_compute BUFFER_TOO_SMALL, as statuses (a miss and
  *     a resize are answers); core_cache_remove returns NOT_FOUND.
+ * 10. metrics.h: core_metrics_t* and core_metrics_snapshot_t* are IntPtrs
+ *     owned by the SafeHandles of the public Metrics and MetricsSnapshot
+ *     (their ** outputs are IntPtr*); core_metrics_options_t,
+ *     core_timer_stats_t and core_metric_label_t are the internal
+ *     NativeMetricsOptions, NativeTimerStats and NativeMetricLabel (layouts
+ *     checked by a test; label strings are UTF-8 IntPtrs the caller owns);
+ *     ids are uint, uint64_t* is ulong*, the enums are MetricKind and
+ *     MetricsFormat. (char *buf, size_t cap) of the exports is a
+ *     Span<byte>, and the exports return BUFFER_TOO_SMALL as a status (the
+ *     needed-size protocol); the percentiles return EMPTY as a status (an
+ *     empty timer is an answer). Recording returns void and raises as
+ *     usual: the status check costs nothing when the call succeeds.
  */
 
 %pragma(csharp) moduleclassmodifiers="internal static unsafe class"
@@ -404,6 +416,56 @@ CORE_CS_STATUS_RESULT2(core_cache_get, CORE_E_NOT_FOUND, CORE_E_BUFFER_TOO_SMALL
 CORE_CS_STATUS_RESULT(core_cache_get_or_compute, CORE_E_BUFFER_TOO_SMALL)
 CORE_CS_STATUS_RESULT(core_cache_remove, CORE_E_NOT_FOUND)
 
+/* ---- 10. metrics (metrics.h): two handles, three structs, two enums ------------ */
+
+%ignore core_metrics_options_t;
+%ignore core_timer_stats_t;
+%ignore core_metric_label_t;
+CORE_CS_INTPTR(core_metrics_t *)
+CORE_CS_INTPTR(const core_metrics_t *)
+CORE_CS_INTPTR(core_metrics_snapshot_t *)
+CORE_CS_INTPTR(const core_metrics_snapshot_t *)
+CORE_CS_POINTER(core_metrics_t *, global::System.IntPtr)
+CORE_CS_POINTER(core_metrics_snapshot_t *, global::System.IntPtr)
+CORE_CS_POINTER(core_metrics_options_t, NativeMetricsOptions)
+CORE_CS_POINTER(const core_metrics_options_t, NativeMetricsOptions)
+CORE_CS_POINTER(core_timer_stats_t, NativeTimerStats)
+CORE_CS_POINTER(const core_metric_label_t, NativeMetricLabel)
+CORE_CS_POINTER(core_metric_id_t, uint)
+CORE_CS_POINTER(uint64_t, ulong)
+CORE_CS_POINTER(core_metric_kind, MetricKind)
+
+CORE_CS_SPAN_PAIR(char, byte, Span)
+%apply (char *SPAN_PTR, size_t SPAN_LEN) { (char *buf, size_t cap) };
+
+%rename(MetricKind) core_metric_kind;
+%rename(MetricsFormat) core_metrics_format;
+%typemap(csclassmodifiers) enum core_metric_kind %{
+/// <summary>The kind of a metric in a <see cref="Metrics"/> registry (core_metric_kind).
+/// Values are pinned by the C ABI.</summary>
+public enum%}
+%typemap(csclassmodifiers) enum core_metrics_format %{
+/// <summary>A text format of <see cref="Metrics.Export"/> (core_metrics_format).
+/// Values are pinned by the C ABI.</summary>
+public enum%}
+%rename(Timer) CORE_METRIC_TIMER;
+%rename(Counter) CORE_METRIC_COUNTER;
+%rename(Gauge) CORE_METRIC_GAUGE;
+%rename(Prometheus) CORE_METRICS_PROMETHEUS;
+%rename(Json) CORE_METRICS_JSON;
+%rename(Table) CORE_METRICS_TABLE;
+%csattributes CORE_METRIC_TIMER "/// <summary>A latency histogram in nanoseconds (CORE_METRIC_TIMER).</summary>";
+%csattributes CORE_METRIC_COUNTER "/// <summary>A monotonic 64-bit counter (CORE_METRIC_COUNTER).</summary>";
+%csattributes CORE_METRIC_GAUGE "/// <summary>A double that can go up and down (CORE_METRIC_GAUGE).</summary>";
+%csattributes CORE_METRICS_PROMETHEUS "/// <summary>Prometheus text exposition format 0.0.4; timers in seconds (CORE_METRICS_PROMETHEUS).</summary>";
+%csattributes CORE_METRICS_JSON "/// <summary>One JSON object with timers, counters and gauges; times in ns (CORE_METRICS_JSON).</summary>";
+%csattributes CORE_METRICS_TABLE "/// <summary>A fixed-width human-readable table (CORE_METRICS_TABLE).</summary>";
+
+CORE_CS_STATUS_RESULT(core_metrics_export, CORE_E_BUFFER_TOO_SMALL)
+CORE_CS_STATUS_RESULT(core_metrics_snapshot_export, CORE_E_BUFFER_TOO_SMALL)
+CORE_CS_STATUS_RESULT(core_metrics_percentile, CORE_E_EMPTY)
+CORE_CS_STATUS_RESULT(core_metrics_snapshot_percentile, CORE_E_EMPTY)
+
 /* Sizes this wrapper was compiled with, for the layout checks of the public
  * layer (not part of the whitelist: helpers of the wrapper itself). */
 %{
@@ -418,6 +480,9 @@ SWIGEXPORT uint64_t SWIGSTDCALL CoreCSharp_SizeOf(int what) {
   case 3: return sizeof(core_cache_options_t);
   case 4: return sizeof(core_cache_stats_t);
   case 5: return sizeof(core_key_t);
+  case 6: return sizeof(core_metrics_options_t);
+  case 7: return sizeof(core_timer_stats_t);
+  case 8: return sizeof(core_metric_label_t);
   default: return 0;
   }
 }
@@ -426,7 +491,8 @@ SWIGEXPORT uint64_t SWIGSTDCALL CoreCSharp_SizeOf(int what) {
 %pragma(csharp) imclasscode=%{
   /// <summary>sizeof of a libcore type as this wrapper was compiled:
   /// 0 core_stats_acc_t, 1 core_ring_options_t, 2 core_stats_t,
-  /// 3 core_cache_options_t, 4 core_cache_stats_t, 5 core_key_t.</summary>
+  /// 3 core_cache_options_t, 4 core_cache_stats_t, 5 core_key_t,
+  /// 6 core_metrics_options_t, 7 core_timer_stats_t, 8 core_metric_label_t.</summary>
   [global::System.Runtime.InteropServices.DllImport("core_csharp", EntryPoint="CoreCSharp_SizeOf")]
   internal static extern ulong CoreCSharp_SizeOf(int what);
 %}

@@ -80,6 +80,10 @@ type cacheOptions struct {
 	shards     uint64
 	clock      uintptr // set in C by core_go_cache_create
 	clockUser  uintptr
+	// Layout 2 (publishing into a metrics registry): not offered by the
+	// Go binding yet; left NULL.
+	metrics       uintptr
+	metricsPrefix uintptr
 }
 
 // CacheStats are the counters of an EncoderCache (core_cache_stats_t).

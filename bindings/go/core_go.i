@@ -49,6 +49,17 @@
  *     capi.Core_cache_get_or_compute and capi.Core_cache_create are
  *     generated but not used: core_go_cache_get_or_compute and
  *     core_go_cache_create plug the trampolines in.
+ *  8. metrics: core_metrics_t * and core_metrics_snapshot_t * are uintptr (C
+ *     memory); core_metrics_options_t * and core_timer_stats_t * are
+ *     unsafe.Pointer to Go structs of the same layout (core.metricsOptions,
+ *     core.timerStats; checked at compile time). The recording calls take
+ *     scalars only. Registration goes through core_go_metrics_register,
+ *     which takes the name, help and labels as one flat []byte of
+ *     NUL-terminated strings and builds the core_metric_label_t array in C
+ *     (an array of pointers may not cross from Go memory); creation goes
+ *     through core_go_metrics_create, which sets prom_buckets in a C copy of
+ *     the options. capi.Core_metrics_create/_timer/_counter/_gauge are
+ *     generated but not used.
  */
 
 /* ---- status: 0 or a captured error ---------------------------------------- */
@@ -271,6 +282,129 @@ core_status core_go_cache_create(const core_cache_options_t *opts, uintptr_t clo
 core_status core_go_cache_get_or_compute(core_cache_t *cache, const core_key_t *key,
                                          uintptr_t handle, float *out, size_t cap,
                                          size_t *n, size_t *shape, size_t *ndim);
+
+/* ---- metrics.h -------------------------------------------------------------- */
+
+/* Registries and snapshots are C memory held by Go as uintptr. The
+ * recording calls (record_ns, stop, counter_add, gauge_set, gauge_add) take
+ * only scalars: one cgo call, no Go allocation on success. */
+%typemap(gotype) core_metrics_t *, const core_metrics_t * "uintptr"
+%typemap(in) core_metrics_t *, const core_metrics_t * %{ $1 = ($1_ltype)$input; %}
+%typemap(gotype) core_metrics_snapshot_t *, const core_metrics_snapshot_t * "uintptr"
+%typemap(in) core_metrics_snapshot_t *, const core_metrics_snapshot_t * %{ $1 = ($1_ltype)$input; %}
+CORE_GO_ARRAY(core_metrics_t *, []uintptr, *uintptr, out)
+CORE_GO_ARRAY(core_metrics_snapshot_t *, []uintptr, *uintptr, out)
+
+/* Options and timer stats: unsafe.Pointer to Go structs of the same layout
+ * (core.metricsOptions, core.timerStats; checked at compile time).
+ * core_metrics_create is called through core_go_metrics_create, which sets
+ * prom_buckets in a C copy of the options: no pointer in Go memory. */
+%ignore core_metrics_options_t;
+%ignore core_timer_stats_t;
+%ignore core_metric_label_t;
+%typemap(gotype) core_metrics_options_t *, const core_metrics_options_t * "unsafe.Pointer"
+%typemap(in) core_metrics_options_t *, const core_metrics_options_t * %{ $1 = ($1_ltype)$input; %}
+%typemap(gotype) core_timer_stats_t * "unsafe.Pointer"
+%typemap(in) core_timer_stats_t * %{ $1 = ($1_ltype)$input; %}
+
+%typemap(gotype) core_metrics_format "int"
+%typemap(in) core_metrics_format %{ $1 = (core_metrics_format)$input; %}
+%typemap(gotype) core_metric_id_t "uint32"
+%typemap(in) core_metric_id_t %{ $1 = (core_metric_id_t)$input; %}
+
+CORE_GO_ARRAY(core_metric_id_t, []uint32, *uint32, id)   /* scalar out-parameters */
+CORE_GO_ARRAY(core_metric_kind, []int32, *int32, kind)
+CORE_GO_ARRAY(uint64_t, []uint64, *uint64, value)
+CORE_GO_ARRAY(uint64_t, []uint64, *uint64, value_ns)
+CORE_GO_ARRAY(double, []float64, *float64, value)
+CORE_GO_ARRAY(char, []byte, *byte, buf)                  /* export */
+CORE_GO_ARRAY(size_t, []uint64, *uint64, needed)
+CORE_GO_ARRAY(const double, []float64, *float64, buckets)
+CORE_GO_ARRAY(const char, []byte, *byte, strs)
+/* SWIG's char * typemaps copy a Go string to C and free the copy: these
+ * are byte slices passed as is, with nothing to free. */
+%typemap(freearg) const char *strs ""
+%typemap(freearg) char *buf ""
+%typemap(argout) char *buf ""
+%typemap(goargout) char *buf ""
+
+%{
+/* core_metrics_create with the Prometheus boundaries buckets[0, nbuckets)
+ * (none: the default) set in a C copy of the options. */
+static core_status core_go_metrics_create(const core_metrics_options_t *opts,
+                                          const double *buckets, size_t nbuckets,
+                                          core_metrics_t **out) {
+  core_metrics_options_t o;
+  if (!opts) return core_metrics_create(NULL, out);
+  o = *opts;
+  o.prom_buckets = nbuckets ? buckets : NULL;
+  o.prom_bucket_count = nbuckets;
+  return core_metrics_create(&o, out);
+}
+
+/* Registration of a metric of `kind` whose strings lie in strs[0, len), each
+ * NUL-terminated: the name, the help ("" for the default), then nlabels
+ * pairs of label name and value. The label array, an array of pointers that
+ * Go memory may not hold, is built here (on the stack up to
+ * CORE_METRICS_MAX_LABELS, else malloc'd, so that libcore reports the
+ * count). Returns 0 or a captured error, as a core_status result does. */
+static long long core_go_metrics_register(core_metrics_t *m, int kind, const char *strs,
+                                          size_t len, size_t nlabels, core_metric_id_t *id) {
+  core_metric_label_t stack[CORE_METRICS_MAX_LABELS];
+  core_metric_label_t *labels = stack;
+  const char *p = strs, *end = strs + len, *name, *help;
+  size_t i;
+  core_status st;
+  if (!strs || len == 0 || strs[len - 1] != '\0' || nlabels > SIZE_MAX / 2 / sizeof *labels)
+    return core_go_fail_msg(CORE_E_INVALID_ARGUMENT,
+                            "core_go_metrics_register: malformed string buffer");
+  if (nlabels > CORE_METRICS_MAX_LABELS &&
+      !(labels = (core_metric_label_t *)malloc(nlabels * sizeof *labels)))
+    return core_go_fail_msg(CORE_E_OUT_OF_MEMORY, "core_go_metrics_register: no memory for the labels");
+#define CORE_GO_NEXT(dst)                                                       \
+  do {                                                                          \
+    if (p >= end) {                                                             \
+      if (labels != stack) free(labels);                                        \
+      return core_go_fail_msg(CORE_E_INVALID_ARGUMENT,                          \
+                              "core_go_metrics_register: malformed string buffer"); \
+    }                                                                           \
+    dst = p;                                                                    \
+    p += strlen(p) + 1;                                                         \
+  } while (0)
+  CORE_GO_NEXT(name);
+  CORE_GO_NEXT(help);
+  for (i = 0; i < nlabels; ++i) {
+    CORE_GO_NEXT(labels[i].name);
+    CORE_GO_NEXT(labels[i].value);
+  }
+#undef CORE_GO_NEXT
+  if (*help == '\0') help = NULL;
+  switch (kind) {
+  case CORE_METRIC_TIMER:
+    st = core_metrics_timer(m, name, help, nlabels ? labels : NULL, nlabels, id);
+    break;
+  case CORE_METRIC_COUNTER:
+    st = core_metrics_counter(m, name, help, nlabels ? labels : NULL, nlabels, id);
+    break;
+  case CORE_METRIC_GAUGE:
+    st = core_metrics_gauge(m, name, help, nlabels ? labels : NULL, nlabels, id);
+    break;
+  default:
+    if (labels != stack) free(labels);
+    return core_go_fail_msg(CORE_E_INVALID_ARGUMENT, "core_go_metrics_register: unknown kind");
+  }
+  if (labels != stack) free(labels);
+  return st == CORE_OK ? 0 : core_go_fail(st);
+}
+%}
+
+%typemap(gotype) int kind "int"
+%rename("%s") core_go_metrics_create;
+%rename("%s") core_go_metrics_register;
+core_status core_go_metrics_create(const core_metrics_options_t *opts, const double *buckets,
+                                   size_t nbuckets, core_metrics_t **out);
+long long core_go_metrics_register(core_metrics_t *m, int kind, const char *strs, size_t len,
+                                   size_t nlabels, core_metric_id_t *id);
 
 /* ---- Go-only helpers ------------------------------------------------------- */
 

@@ -62,6 +62,10 @@ type ringOptions struct {
 	capacity   uint64
 	policy     int32
 	mirror     int32
+	// Layout 2 (publishing into a metrics registry): not offered by the
+	// Go binding yet; left NULL.
+	metrics       uintptr
+	metricsPrefix uintptr
 }
 
 func _() {

@@ -6,7 +6,7 @@
  * CoreNative (one static method per whitelisted C function, C names kept)
  * and CoreNativeJNI. The public API is the hand-written layer in
  * bindings/java/src/dev/libcore (Core, CoreArrays, Pcm, Stats, Reductions,
- * Batch, StatsAccumulator, RingBuffer, EncoderCache), which checks what only Java can
+ * Batch, StatsAccumulator, RingBuffer, EncoderCache, Metrics), which checks what only Java can
  * check and allocates outputs.
  *
  * Rules of the raw layer:
@@ -360,5 +360,52 @@ JCORE_SCALAR_OUT(size_t, ready)
 %ignore core_cache_save;
 %ignore core_cache_load;
 /* core_cache_entry_bytes(size_t n) is wrapped as declared: long in, long out. */
+
+/* ---- metrics.h --------------------------------------------------------------- */
+
+/* dev.libcore.Metrics and dev.libcore.MetricsSnapshot are the public classes.
+ * Every metrics call goes through jni/jcore_metrics.h (declared in
+ * core_java_extra.i): handles are Java longs, strings UTF-8 byte[], the
+ * export's needed-size protocol is run by the helper, and the hot path
+ * (record, counter add, gauge set/add) is libcore's own function. Only the
+ * clock is wrapped as declared. */
+%ignore core_metric_label_t;
+%ignore core_metrics_options_t;
+%ignore core_timer_stats_t;
+%ignore core_metric_kind;
+%ignore core_metrics_format;
+%ignore core_metrics_options_init;
+%ignore core_metrics_create;
+%ignore core_metrics_destroy;
+%ignore core_metrics_timer;
+%ignore core_metrics_counter;
+%ignore core_metrics_gauge;
+%ignore core_metrics_count;
+%ignore core_metrics_record_ns;
+%ignore core_metrics_start;
+%ignore core_metrics_stop;
+%ignore core_metrics_counter_add;
+%ignore core_metrics_gauge_set;
+%ignore core_metrics_gauge_add;
+%ignore core_metrics_find;
+%ignore core_metrics_counter_get;
+%ignore core_metrics_gauge_get;
+%ignore core_metrics_timer_stats;
+%ignore core_metrics_percentile;
+%ignore core_metrics_snapshot;
+%ignore core_metrics_snapshot_and_reset;
+%ignore core_metrics_snapshot_destroy;
+%ignore core_metrics_snapshot_count;
+%ignore core_metrics_snapshot_find;
+%ignore core_metrics_snapshot_counter;
+%ignore core_metrics_snapshot_gauge;
+%ignore core_metrics_snapshot_timer_stats;
+%ignore core_metrics_snapshot_percentile;
+%ignore core_metrics_snapshot_merge;
+%ignore core_metrics_merge_snapshot;
+%ignore core_metrics_merge;
+%ignore core_metrics_export;
+%ignore core_metrics_snapshot_export;
+/* core_now_ns() is wrapped as declared: uint64_t is a Java long. */
 
 %include "java/core_java_extra.i"

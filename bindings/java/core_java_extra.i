@@ -231,3 +231,74 @@ core_status jcore_cache_stats(JNIEnv *env, jcore_cache *cache, jlongArray out);
 core_status jcore_cache_stats_reset(jcore_cache *cache);
 core_status jcore_cache_save(jcore_cache *cache, const char *path);
 core_status jcore_cache_load(jcore_cache *cache, const char *path);
+
+/* ---- metrics (jni/jcore_metrics.h) ------------------------------------------------ */
+
+%{
+#include "jcore_metrics.h"
+%}
+
+/* Handles: Java longs (0 for "not this one" where a helper takes a registry or a snapshot). */
+%define JCORE_METRICS_HANDLE(CTYPE, NAME)
+%typemap(jni) CTYPE *NAME "jlong"
+%typemap(jtype) CTYPE *NAME "long"
+%typemap(jstype) CTYPE *NAME "long"
+%typemap(javain) CTYPE *NAME "$javainput"
+%typemap(in) CTYPE *NAME %{ $1 = (CTYPE *)(intptr_t)$input; %}
+%enddef
+JCORE_METRICS_HANDLE(core_metrics_t, m)
+JCORE_METRICS_HANDLE(core_metrics_t, dst_m)
+JCORE_METRICS_HANDLE(core_metrics_t, src_m)
+JCORE_METRICS_HANDLE(core_metrics_snapshot_t, s)
+JCORE_METRICS_HANDLE(core_metrics_snapshot_t, dst_s)
+JCORE_METRICS_HANDLE(core_metrics_snapshot_t, src_s)
+
+CORE_WRAP(jcore_metrics_create)
+CORE_WRAP(jcore_metrics_destroy)
+CORE_WRAP(jcore_metrics_count)
+CORE_WRAP(jcore_metrics_register)
+CORE_WRAP(jcore_metrics_record_ns)
+CORE_WRAP(jcore_metrics_counter_add)
+CORE_WRAP(jcore_metrics_gauge_set)
+CORE_WRAP(jcore_metrics_gauge_add)
+CORE_WRAP(jcore_metrics_find)
+CORE_WRAP(jcore_metrics_counter_get)
+CORE_WRAP(jcore_metrics_gauge_get)
+CORE_WRAP(jcore_metrics_timer_stats)
+CORE_WRAP(jcore_metrics_percentile)
+CORE_WRAP(jcore_metrics_snapshot)
+CORE_WRAP(jcore_metrics_snapshot_destroy)
+CORE_WRAP(jcore_metrics_snapshot_count)
+CORE_WRAP(jcore_metrics_merge)
+CORE_WRAP(jcore_metrics_export)
+/* options long[4] {lowest_ns, highest_ns, significant_digits, max_metrics} (-1: default), buckets double[] or
+ * null (default), the handle written to a long[1] */
+core_status jcore_metrics_create(JNIEnv *env, jlongArray options, jdoubleArray buckets, jlongArray handle);
+void jcore_metrics_destroy(core_metrics_t *m);
+size_t jcore_metrics_count(core_metrics_t *m);
+/* kind 0 timer, 1 counter, 2 gauge; strings byte[][] {name, help or null, label name, value, ...}; the id */
+core_status jcore_metrics_register(JNIEnv *env, core_metrics_t *m, int kind, jobjectArray strings, size_t *n);
+/* the hot path: libcore's functions themselves */
+core_status jcore_metrics_record_ns(core_metrics_t *m, int id, long long ns);
+core_status jcore_metrics_counter_add(core_metrics_t *m, int id, long long delta);
+core_status jcore_metrics_gauge_set(core_metrics_t *m, int id, double value);
+core_status jcore_metrics_gauge_add(core_metrics_t *m, int id, double delta);
+/* queries on a registry m or a snapshot s (the other 0) */
+core_status jcore_metrics_find(JNIEnv *env, core_metrics_t *m, core_metrics_snapshot_t *s, jbyteArray name,
+                               jlongArray out); /* long[2] {id, kind}, {-1, -1} when absent */
+core_status jcore_metrics_counter_get(JNIEnv *env, core_metrics_t *m, core_metrics_snapshot_t *s, int id,
+                                      jlongArray out);
+core_status jcore_metrics_gauge_get(JNIEnv *env, core_metrics_t *m, core_metrics_snapshot_t *s, int id, double *out);
+/* long[8] {count, sum, min, max, mean bits, stddev bits, underflows, overflows} */
+core_status jcore_metrics_timer_stats(JNIEnv *env, core_metrics_t *m, core_metrics_snapshot_t *s, int id,
+                                      jlongArray out);
+core_status jcore_metrics_percentile(JNIEnv *env, core_metrics_t *m, core_metrics_snapshot_t *s, int id, double q,
+                                     jlongArray out);
+core_status jcore_metrics_snapshot(JNIEnv *env, core_metrics_t *m, int reset, jlongArray handle);
+void jcore_metrics_snapshot_destroy(core_metrics_snapshot_t *s);
+size_t jcore_metrics_snapshot_count(core_metrics_snapshot_t *s);
+core_status jcore_metrics_merge(JNIEnv *env, core_metrics_t *dst_m, core_metrics_snapshot_t *dst_s,
+                                core_metrics_t *src_m, core_metrics_snapshot_t *src_s);
+/* result: Object[1] receiving the UTF-8 text as byte[] */
+core_status jcore_metrics_export(JNIEnv *env, core_metrics_t *m, core_metrics_snapshot_t *s, int format, int flags,
+                                 jobjectArray result);

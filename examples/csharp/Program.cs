@@ -1,4 +1,4 @@
-// LibCore from C#: arrays, statistics, PCM, batches, a ring buffer, the encoder cache and errors in one page.
+// LibCore from C#: arrays, statistics, PCM, batches, a ring buffer, the encoder cache, metrics and errors in one page.
 // Run:  ninja -C <builddir> csharp-example   (see bindings/csharp/README.md)
 using System;
 using System.Linq;
@@ -65,6 +65,23 @@ using (var cache = new EncoderCache(new EncoderCacheOptions { MaxEntries = 1000,
     CacheStats cs = cache.GetStats();
     Console.WriteLine($"cache: key {key}, shape {string.Join("x", again.Shape)}, encoder ran {runs}x, " +
                       $"hits {cs.Hits}, misses {cs.Misses}, {cs.Bytes} bytes");
+}
+
+// Metrics: latency histograms, counters and gauges, exported for Prometheus.
+using (var metrics = new Metrics())
+{
+    Timer stage = metrics.Timer("lid.encoder_forward");             // exported as lid_encoder_forward_seconds
+    Counter calls = metrics.Counter("calls");
+    for (int i = 0; i < 100; ++i)
+    {
+        using (stage.Start())                                        // records on Dispose, no allocation
+            Stats.Of(audio);
+        calls.Increment();
+    }
+    double mean = stage.Time(() => Stats.Of(audio).Mean);           // Time(Func<T>) returns the result
+    Console.WriteLine($"metrics: {stage.GetStats().Count} timings, p50 {stage.Percentile(0.5)} ns, " +
+                      $"p99 {stage.Percentile(0.99)} ns, {calls.Value} calls, " +
+                      $"{metrics.Export().Split('\n').Count(l => l.StartsWith("lid_encoder_forward_seconds_bucket"))} buckets exported");
 }
 
 // Errors carry libcore's status and message.

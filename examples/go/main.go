@@ -1,7 +1,7 @@
 // Command example shows the Go binding of libcore on a short synthetic
 // audio clip: PCM conversion, a one-pass summary, signal measures, a
-// percentile, frame statistics, a ring buffer, an encoder cache, array
-// creation and error handling.
+// percentile, frame statistics, a ring buffer, an encoder cache, metrics,
+// array creation and error handling.
 //
 // Run it from the build tree (see bindings/go/README.md):
 //
@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strings"
 
 	"libcore.dev/core"
 )
@@ -123,6 +124,33 @@ func run() error {
 		return err
 	}
 	fmt.Printf("cache: %d entry, %d hit, %d miss, %d compute\n", cs.Entries, cs.Hits, cs.Misses, cs.Computes)
+
+	// Metrics: time each request into a histogram, export for Prometheus.
+	metrics, err := core.NewMetrics(core.MetricsOptions{})
+	if err != nil {
+		return err
+	}
+	defer metrics.Close()
+	for i := 0; i < 3; i++ {
+		func() {
+			defer metrics.Time("lid.encoder_forward")()
+			_, _ = cache.GetOrCompute(key, encode)
+		}()
+	}
+	fwd, err := metrics.Timer("lid.encoder_forward")
+	if err != nil {
+		return err
+	}
+	ms, err := fwd.Stats()
+	if err != nil {
+		return err
+	}
+	prom, err := metrics.Export(core.MetricsPrometheus, false)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("metrics: %d timed calls; Prometheus export has lid_encoder_forward_seconds_count: %v\n",
+		ms.Count, strings.Contains(prom, "lid_encoder_forward_seconds_count 3"))
 
 	// A gain of 1.5 and back to PCM: the clipped count reports the
 	// saturation instead of hiding it.

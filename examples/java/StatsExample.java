@@ -17,6 +17,7 @@ import dev.libcore.Core;
 import dev.libcore.CoreArrays;
 import dev.libcore.CoreException;
 import dev.libcore.EncoderCache;
+import dev.libcore.Metrics;
 import dev.libcore.NanPolicy;
 import dev.libcore.Pcm;
 import dev.libcore.Reductions;
@@ -108,6 +109,21 @@ public final class StatsExample {
       }
       System.out.printf("encoder ran %d time(s); %s%n", encoderRuns[0], cache.stats());
       check(encoderRuns[0] == 1 && cache.stats().hits() == 2, "computed once, then hits");
+    }
+
+    // Metrics: time every call of a stage, export for Prometheus.
+    try (Metrics metrics = new Metrics()) {
+      Metrics.Timer stage = metrics.timer("lid.encoder_forward", "encoder forward pass", "model", "lid");
+      Metrics.Counter calls = metrics.counter("requests");
+      for (int i = 0; i < 100; ++i) {
+        double s = stage.time(() -> Reductions.mean(samples)); // recorded even if it throws
+        check(!Double.isNaN(s), "timed mean");
+        calls.increment();
+      }
+      System.out.printf("stage p50 %d ns, p99 %d ns, %s%n", stage.percentile(0.5), stage.percentile(0.99), stage.stats());
+      String prom = metrics.export(Metrics.Format.PROMETHEUS);
+      check(prom.contains("lid_encoder_forward_seconds_count{model=\"lid\"} 100"), "Prometheus export");
+      check(calls.get() == 100, "counter");
     }
 
     // Errors carry libcore's status and message.

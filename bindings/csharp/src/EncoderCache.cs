@@ -655,6 +655,10 @@ internal struct NativeCacheOptions
     internal ulong Shards;
     internal IntPtr Clock;
     internal IntPtr ClockUser;
+    // 0.1 layout 2 (core_cache_options_init writes this layout): metrics publishing,
+    // left NULL (off) by init; not exposed yet.
+    internal IntPtr Metrics;
+    internal IntPtr MetricsPrefix;
 }
 
 /// <summary>core_cache_stats_t, version 0.1 layout (checked by a test).</summary>

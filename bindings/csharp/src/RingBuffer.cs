@@ -702,6 +702,10 @@ internal struct NativeRingOptions
     internal ulong Capacity;
     internal RingPolicy Policy;
     internal int Mirror;
+    // 0.1 layout 2 (core_ring_options_init writes this layout): metrics publishing,
+    // left NULL (off) by init; not exposed yet.
+    internal IntPtr Metrics;
+    internal IntPtr MetricsPrefix;
 }
 
 /// <summary>Owns a core_ring_t*: released once, by core_ring_destroy, when the

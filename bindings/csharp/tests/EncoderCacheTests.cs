@@ -68,7 +68,7 @@ public class EncoderCacheTests
         Assert.Equal(CoreNativePINVOKE.CoreCSharp_SizeOf(3), (ulong)Unsafe.SizeOf<NativeCacheOptions>());
         Assert.Equal(CoreNativePINVOKE.CoreCSharp_SizeOf(4), (ulong)Unsafe.SizeOf<NativeCacheStats>());
         Assert.Equal(CoreNativePINVOKE.CoreCSharp_SizeOf(5), (ulong)Unsafe.SizeOf<CacheKey>());
-        Assert.Equal(56, Unsafe.SizeOf<NativeCacheOptions>());
+        Assert.Equal(72, Unsafe.SizeOf<NativeCacheOptions>());
         Assert.Equal(96, Unsafe.SizeOf<NativeCacheStats>());
     }
 

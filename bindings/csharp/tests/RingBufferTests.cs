@@ -43,7 +43,7 @@ public class RingBufferTests
     [Fact]
     public void Options_and_stats_have_the_layout_the_wrapper_was_compiled_with()
     {
-        Assert.Equal(24, Unsafe.SizeOf<NativeRingOptions>());
+        Assert.Equal(40, Unsafe.SizeOf<NativeRingOptions>());
         Assert.Equal(CoreNativePINVOKE.CoreCSharp_SizeOf(1), (ulong)Unsafe.SizeOf<NativeRingOptions>());
         Assert.Equal(CoreNativePINVOKE.CoreCSharp_SizeOf(2), (ulong)Unsafe.SizeOf<Stats>());
         Assert.Equal(CoreNativePINVOKE.CoreCSharp_SizeOf(0), (ulong)StatsAccumulator.StateSize);

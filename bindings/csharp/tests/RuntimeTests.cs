@@ -212,6 +212,16 @@ public class CoverageTests
         "core_cache_get", "core_cache_contains", "core_cache_remove", "core_cache_clear",
         "core_cache_writer_put", "core_cache_get_or_compute", "core_cache_stats",
         "core_cache_stats_reset", "core_cache_save", "core_cache_load",
+        "core_now_ns", "core_metrics_options_init", "core_metrics_create", "core_metrics_destroy",
+        "core_metrics_timer", "core_metrics_counter", "core_metrics_gauge", "core_metrics_count",
+        "core_metrics_record_ns", "core_metrics_start", "core_metrics_stop", "core_metrics_counter_add",
+        "core_metrics_gauge_set", "core_metrics_gauge_add", "core_metrics_find", "core_metrics_counter_get",
+        "core_metrics_gauge_get", "core_metrics_timer_stats", "core_metrics_percentile",
+        "core_metrics_snapshot", "core_metrics_snapshot_and_reset", "core_metrics_snapshot_destroy",
+        "core_metrics_snapshot_count", "core_metrics_snapshot_find", "core_metrics_snapshot_counter",
+        "core_metrics_snapshot_gauge", "core_metrics_snapshot_timer_stats",
+        "core_metrics_snapshot_percentile", "core_metrics_snapshot_merge", "core_metrics_merge_snapshot",
+        "core_metrics_merge", "core_metrics_export", "core_metrics_snapshot_export",
     };
 
     [Fact]

@@ -82,3 +82,23 @@ const (
 	CacheMaxShards     = C.CORE_CACHE_MAX_SHARDS
 	CacheEntryOverhead = C.CORE_CACHE_ENTRY_OVERHEAD
 )
+
+// The layouts of the metrics structs, checked against core.metricsOptions
+// and core.timerStats.
+const (
+	MetricsOptionsSize       = unsafe.Sizeof(C.core_metrics_options_t{})
+	MetricsOptionsOffDigits  = unsafe.Offsetof(C.core_metrics_options_t{}.significant_digits)
+	MetricsOptionsDigitsSize = unsafe.Sizeof(C.core_metrics_options_t{}.significant_digits)
+	MetricsOptionsOffMax     = unsafe.Offsetof(C.core_metrics_options_t{}.max_metrics)
+	MetricsOptionsOffCount   = unsafe.Offsetof(C.core_metrics_options_t{}.prom_bucket_count)
+	TimerStatsSize           = unsafe.Sizeof(C.core_timer_stats_t{})
+	TimerStatsOffMean        = unsafe.Offsetof(C.core_timer_stats_t{}.mean_ns)
+	TimerStatsOffOver        = unsafe.Offsetof(C.core_timer_stats_t{}.overflows)
+)
+
+// The metrics limits of include/core/metrics.h.
+const (
+	MetricsMaxName        = C.CORE_METRICS_MAX_NAME
+	MetricsMaxLabels      = C.CORE_METRICS_MAX_LABELS
+	MetricsMaxPromBuckets = C.CORE_METRICS_MAX_PROM_BUCKETS
+)
