@@ -1,10 +1,8 @@
 // Publishing a cache's counters, gauges and compute timer into a metrics
 // registry (include/core/cache.h, "Publishing metrics"). The registration
-// takes the registry's lock once for all of them, checks every name first
-// and only then registers, so a failure registers nothing.
+// is metrics::register_group's: all or nothing.
 #include <cstdio>
 #include <cstring>
-#include <string>
 
 #include "libcore/cache/cache.h"
 #include "libcore/metrics/metrics.h"
@@ -14,14 +12,8 @@ namespace cache {
 
 namespace {
 
-struct Spec {
-  const char *suffix;
-  core_metric_kind kind;
-  const char *help;
-};
-
 // The order of PubCounter, then entries, bytes, compute.
-constexpr Spec kSpecs[] = {
+constexpr metrics::GroupSpec kSpecs[] = {
     {"_hits", CORE_METRIC_COUNTER, "Cache lookups that found a live entry"},
     {"_misses", CORE_METRIC_COUNTER, "Cache lookups that found no live entry"},
     {"_inserts", CORE_METRIC_COUNTER, "Entries stored by put and get_or_compute"},
@@ -68,54 +60,19 @@ void Pub::compute_ns(std::int64_t ns) const noexcept {
 }
 
 core_status publish_register(const core_cache_options_t &opts, Pub *out, Error *err) {
+  const char *prefix = opts.metrics_prefix != nullptr ? opts.metrics_prefix : "core_cache";
+  core_metric_id_t ids[kNumSpecs] = {};
+  char msg[sizeof err->message];
+  const core_status st = metrics::register_group(opts.metrics, prefix, "cache", kSpecs, kNumSpecs,
+                                                 ids, msg, sizeof msg);
+  if (st != CORE_OK) return err->set(st, "%s", msg);
   auto *r = reinterpret_cast<metrics::Registry *>(opts.metrics);
-  if (r->magic != metrics::kMagic)
-    return err->set(CORE_E_INVALID_ARGUMENT,
-                    "opts->metrics is not a live core_metrics_t (already destroyed?)");
-  const std::string prefix = opts.metrics_prefix != nullptr ? opts.metrics_prefix : "core_cache";
-  metrics::Error merr;
-  metrics::Desc descs[kNumSpecs];
-  for (std::size_t i = 0; i < kNumSpecs; ++i) {
-    const std::string name = prefix + kSpecs[i].suffix;
-    if (metrics::make_desc(kSpecs[i].kind, name.c_str(), kSpecs[i].help, nullptr, 0, &descs[i],
-                           &merr) != CORE_OK)
-      return err->set(merr.status, "metric \"%s\" (metrics_prefix \"%s\"): %s", name.c_str(),
-                      prefix.c_str(), merr.message);
-  }
-  std::lock_guard<std::mutex> lock(r->mu);
-  for (std::size_t i = 0; i < kNumSpecs; ++i) {
-    std::size_t existing = SIZE_MAX;
-    if (metrics::check_names(r->names, descs[i], &existing, &merr) != CORE_OK)
-      return err->set(merr.status, "metric \"%s\" (metrics_prefix \"%s\"): %s",
-                      descs[i].name.c_str(), prefix.c_str(), merr.message);
-    if (existing != SIZE_MAX)
-      return err->set(CORE_E_INVALID_ARGUMENT,
-                      "metric \"%s\" is already registered (another cache with metrics_prefix "
-                      "\"%s\" in this registry?): choose another metrics_prefix",
-                      descs[i].name.c_str(), prefix.c_str());
-  }
-  const std::size_t have = r->n.load(std::memory_order_relaxed);
-  if (r->cap - have < kNumSpecs)
-    return err->set(CORE_E_FULL,
-                    "the metrics registry has room for %zu more metrics (max_metrics = %zu) "
-                    "but the cache publishes %zu",
-                    r->cap - have, r->cap, kNumSpecs);
-  // The names checked do not collide with each other either (distinct
-  // suffixes), so registering cannot fail now except for memory.
   Pub p;
-  for (std::size_t i = 0; i < kNumSpecs; ++i) {
-    core_metric_id_t id = 0;
-    if (metrics::register_locked(*r, std::move(descs[i]), &id, &merr) != CORE_OK)
-      return err->set(merr.status, "registering the cache's metrics: %s", merr.message);
-    metrics::Metric *m = r->slots[id];
-    if (i < kPubCounters) p.counter[i] = &m->value;
-    else if (i == kPubCounters) p.entries = &m->value;
-    else if (i == kPubCounters + 1) p.bytes = &m->value;
-    else {
-      p.compute_hist = m->hist.get();
-      p.layout = &r->layout;
-    }
-  }
+  for (std::size_t i = 0; i < kPubCounters; ++i) p.counter[i] = &r->slots[ids[i]]->value;
+  p.entries = &r->slots[ids[kPubCounters]]->value;
+  p.bytes = &r->slots[ids[kPubCounters + 1]]->value;
+  p.compute_hist = r->slots[ids[kPubCounters + 2]]->hist.get();
+  p.layout = &r->layout;
   *out = p;
   return CORE_OK;
 }

@@ -6,7 +6,8 @@
 // recording, reset, copies), query.cpp (count, mean, stddev, percentile over
 // a copy), registry.cpp (names, labels, sanitizing, registration),
 // snapshot.cpp (snapshots, merges), export_prom.cpp (Prometheus 0.0.4),
-// export_text.cpp (JSON, table), clock.cpp (core_now_ns).
+// export_text.cpp (JSON, table), clock.cpp (core_now_ns), group.cpp (a
+// ring's or cache's published metrics, registered all or nothing).
 #ifndef LIBCORE_METRICS_METRICS_H
 #define LIBCORE_METRICS_METRICS_H
 
@@ -177,6 +178,23 @@ core_status register_locked(Registry &r, Desc d, core_metric_id_t *id, Error *er
 Registry *create(const core_metrics_options_t &opts);
 core_status default_prom(const Layout &L, std::vector<double> *out);
 core_status find(const Names &names, const char *name, std::size_t *id);
+
+// ---- group.cpp -------------------------------------------------------------
+// One metric of a group registered under a common prefix.
+struct GroupSpec {
+  const char *suffix;
+  core_metric_kind kind;
+  const char *help;
+};
+// Registers prefix + specs[i].suffix for each of the n specs into m, all or
+// nothing: checks m's magic, builds and checks every name, refuses names
+// already registered and a registry without room for n more, then registers
+// (taking m's lock once). ids[i] = the id of specs[i]. On failure writes a
+// message naming the metric and the prefix into msg (cap bytes); owner
+// ("ring", "cache") names the publisher in it.
+core_status register_group(core_metrics_t *m, const char *prefix, const char *owner,
+                           const GroupSpec *specs, std::size_t n, core_metric_id_t *ids,
+                           char *msg, std::size_t cap);
 
 // ---- snapshot.cpp ----------------------------------------------------------
 struct SnapMetric {

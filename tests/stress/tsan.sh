@@ -52,9 +52,12 @@ flags="-fsanitize=thread -g -O2 -pthread -I$src -I$src/include"
 if $cxx -Wno-tsan -fsyntax-only -x c++ /dev/null >/dev/null 2>&1; then flags="$flags -Wno-tsan"; fi
 set -e
 rm -f ./*.o stress_ring_tsan
+# The ring and the cache can publish into a metrics registry: both link the
+# metrics module (its relaxed atomics are instrumented too).
+metrics_srcs=$(cd "$src/libcore" && ls metrics/*.cpp)
 for f in ring/ring.cpp ring/mirror.cpp ring/produce.cpp ring/consume.cpp ring/wait.cpp \
-         abi/ring.cpp abi/core.cpp runtime/error.cpp runtime/status.cpp runtime/threads.cpp \
-         simd/transform_kernels.cc simd/target.cc; do
+         ring/publish.cpp abi/ring.cpp abi/core.cpp runtime/error.cpp runtime/status.cpp \
+         runtime/threads.cpp simd/transform_kernels.cc simd/target.cc $metrics_srcs; do
   o=$(echo "$f" | tr / _ | sed 's/\.[a-z]*$/.o/')
   $cxx -std=c++17 $flags $hwy_cflags -c "$src/libcore/$f" -o "$o"
 done
@@ -92,8 +95,9 @@ if $cxx -mavx512f -mavx512bw -fsyntax-only -x c++ /dev/null >/dev/null 2>&1; the
   key_defs="$key_defs -DCORE_CACHE_KEY_AVX512"
 fi
 for f in cache/key.cpp cache/key_base.cpp cache/cache.cpp cache/store.cpp cache/compute.cpp \
-         cache/persist.cpp abi/cache.cpp abi/core.cpp runtime/error.cpp runtime/status.cpp \
-         runtime/threads.cpp simd/target.cc; do
+         cache/persist.cpp cache/publish.cpp abi/cache.cpp abi/core.cpp abi/metrics.cpp \
+         runtime/error.cpp runtime/status.cpp runtime/threads.cpp simd/target.cc \
+         $metrics_srcs; do
   o=$(echo "$f" | tr / _ | sed 's/\.[a-z]*$/.o/')
   $cxx -std=c++17 $flags $key_defs $hwy_cflags -c "$src/libcore/$f" -o "$o"
 done

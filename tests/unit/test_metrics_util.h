@@ -1,4 +1,7 @@
-/* Helpers shared by the metrics suites (test_metrics*.c). Test code only. */
+/* Helpers shared by the metrics suites (test_metrics*.c) and the suites of
+ * what publishes into a registry (test_ring_metrics.c, test_cache_metrics.c,
+ * which include their own util header first: its ERR, ERRMSG and OK are
+ * kept). Test code only. */
 #ifndef CORE_TEST_METRICS_UTIL_H
 #define CORE_TEST_METRICS_UTIL_H
 
@@ -13,6 +16,7 @@
 
 #include "testutil.h"
 
+#ifndef ERR
 /* Exact status plus a message naming fn. Expect, not assert. */
 #define ERR(want, fn, call)                                                               \
   do {                                                                                    \
@@ -28,12 +32,15 @@
     cr_expect(tu_message_has(needle), "%s: message \"%s\" should say \"%s\"", #call,       \
               core_last_error_message(), needle);                                          \
   } while (0)
+#endif
+#ifndef OK
 #define OK(call)                                                                          \
   do {                                                                                    \
     core_status st_ = (call);                                                             \
     cr_assert_eq(st_, CORE_OK, "%s -> %s (%s)", #call, core_status_str(st_),              \
                  core_last_error_message());                                              \
   } while (0)
+#endif
 
 static inline core_metrics_t *metrics_make(void) {
   core_metrics_t *m = NULL;
@@ -68,6 +75,38 @@ static inline char *export_str(core_metrics_t *m, core_metrics_format f, unsigne
   cr_assert_eq(need2, need);
   cr_assert_eq(strlen(buf) + 1, need);
   return buf;
+}
+
+/* A registry with room for max_metrics metrics. */
+static inline core_metrics_t *registry(size_t max_metrics) {
+  core_metrics_options_t mo;
+  OK(core_metrics_options_init(&mo));
+  mo.max_metrics = max_metrics;
+  core_metrics_t *m = NULL;
+  OK(core_metrics_create(&mo, &m));
+  return m;
+}
+
+/* The value of the counter called name (asserted to be a counter). */
+static inline uint64_t counter(core_metrics_t *m, const char *name) {
+  core_metric_id_t id;
+  core_metric_kind kind;
+  OK(core_metrics_find(m, name, &id, &kind));
+  cr_assert_eq(kind, CORE_METRIC_COUNTER, "%s", name);
+  uint64_t v = 0;
+  OK(core_metrics_counter_get(m, id, &v));
+  return v;
+}
+
+/* The value of the gauge called name (asserted to be a gauge). */
+static inline double gauge(core_metrics_t *m, const char *name) {
+  core_metric_id_t id;
+  core_metric_kind kind;
+  OK(core_metrics_find(m, name, &id, &kind));
+  cr_assert_eq(kind, CORE_METRIC_GAUGE, "%s", name);
+  double v = 0;
+  OK(core_metrics_gauge_get(m, id, &v));
+  return v;
 }
 
 #endif

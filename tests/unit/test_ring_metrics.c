@@ -3,35 +3,7 @@
  * workload, the first (shorter) options layout, a taken prefix and a full
  * registry failing create cleanly, and the Prometheus series names. */
 #include "test_ring_util.h"
-
-static core_metrics_t *registry(size_t max_metrics) {
-  core_metrics_options_t mo;
-  OK(core_metrics_options_init(&mo));
-  mo.max_metrics = max_metrics;
-  core_metrics_t *m = NULL;
-  OK(core_metrics_create(&mo, &m));
-  return m;
-}
-
-static uint64_t counter(core_metrics_t *m, const char *name) {
-  core_metric_id_t id;
-  core_metric_kind kind;
-  OK(core_metrics_find(m, name, &id, &kind));
-  cr_assert_eq(kind, CORE_METRIC_COUNTER, "%s", name);
-  uint64_t v = 0;
-  OK(core_metrics_counter_get(m, id, &v));
-  return v;
-}
-
-static double gauge(core_metrics_t *m, const char *name) {
-  core_metric_id_t id;
-  core_metric_kind kind;
-  OK(core_metrics_find(m, name, &id, &kind));
-  cr_assert_eq(kind, CORE_METRIC_GAUGE, "%s", name);
-  double v = 0;
-  OK(core_metrics_gauge_get(m, id, &v));
-  return v;
-}
+#include "test_metrics_util.h"
 
 static core_ring_t *ring_pub(size_t cap, core_ring_policy policy, core_metrics_t *m,
                              const char *prefix) {
