@@ -98,7 +98,15 @@ struct Tree {
       n = to_node(l.begin, n.end, merge(to_stats(l), to_stats(n)));
       --*depth;
     }
-    // Depth <= 1 + log2(blocks) <= 54 for 2^64 values (either tree).
+    // Depth <= 1 + log2(blocks) <= 54 for 2^64 values (either tree). Only a
+    // corrupted accumulator that passed the field checks (fuzz_stats_acc
+    // found one) reaches the array's end: fold into the top node rather
+    // than write past it. Its summary is then meaningless, never unsafe.
+    if (*depth == CORE_STATS_ACC_DEPTH) {
+      const Node &l = stack[*depth - 1];
+      n = to_node(l.begin, n.end, merge(to_stats(l), to_stats(n)));
+      --*depth;
+    }
     stack[(*depth)++] = n;
   }
 };

@@ -199,7 +199,15 @@ static void add_leaf(const fb_tree *t, uint64_t block, const fb_block *m) {
     n = to_node(t->stack[*t->depth - 1].begin, n.end, &lr);
     --*t->depth;
   }
-  /* Depth <= 1 + log2(blocks) <= 54 for 2^64 values (either tree). */
+  /* Depth <= 1 + log2(blocks) <= 54 for 2^64 values (either tree); only a
+   * corrupted accumulator reaches the array's end: fold into the top node
+   * rather than write past it (as libcore/batch/accumulator.cpp does). */
+  if (*t->depth == CORE_STATS_ACC_DEPTH) {
+    const core_stats_t l = to_stats(&t->stack[*t->depth - 1]), r = to_stats(&n);
+    const core_stats_t lr = core_fb_summary_merge(&l, &r);
+    n = to_node(t->stack[*t->depth - 1].begin, n.end, &lr);
+    --*t->depth;
+  }
   t->stack[(*t->depth)++] = n;
 }
 
