@@ -112,23 +112,9 @@ CORE_API core_status core_cache_create(const core_cache_options_t *opts, core_ca
   CORE_ABI_BEGIN("core_cache_create")
   CORE_REQUIRE_OUT(opts);
   CORE_REQUIRE_OUT(out);
-  CORE_REQUIRE(opts->struct_size >= kOptionsV1,
-               "opts->struct_size is %zu, smaller than any core_cache_options_t layout (%zu); "
-               "fill the options with core_cache_options_init",
-               opts->struct_size, kOptionsV1);
-  CORE_CHECK(opts->struct_size <= kOptionsV2, CORE_E_UNSUPPORTED,
-             "opts->struct_size is %zu: options from a newer libcore than this one (%s, "
-             "layouts %zu and %zu)",
-             opts->struct_size, core_version(), kOptionsV1, kOptionsV2);
-  CORE_REQUIRE(opts->struct_size == kOptionsV1 || opts->struct_size == kOptionsV2,
-               "opts->struct_size is %zu, not a core_cache_options_t layout (%zu or %zu); "
-               "fill the options with core_cache_options_init",
-               opts->struct_size, kOptionsV1, kOptionsV2);
-  // Only the caller's layout is read; the fields it lacks keep their
-  // defaults (no publishing).
-  core_cache_options_t o{};
-  std::memcpy(&o, opts, opts->struct_size);
-  opts = &o;
+  core_cache_options_t o;
+  CORE_READ_OPTIONS(opts, o, core_cache_options_t, core_cache_options_init, kOptionsV1,
+                    kOptionsV2);
   CORE_REQUIRE(opts->max_entries != 0 || opts->max_bytes != 0,
                "max_entries and max_bytes are both 0: at least one bound is needed");
   const size_t sh = opts->shards;

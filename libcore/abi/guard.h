@@ -18,6 +18,7 @@
 #include <cstdarg>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <new>
 
@@ -95,5 +96,29 @@ inline bool overlaps(const void *a, std::size_t an, const void *b, std::size_t b
   CORE_REQUIRE((p) == CORE_NAN_PROPAGATE || (p) == CORE_NAN_OMIT,                   \
                "nan policy must be CORE_NAN_PROPAGATE (0) or CORE_NAN_OMIT (1), got %d", \
                (int)(p))
+
+// Options structs grow by appending fields, and struct_size tells which
+// layout the caller compiled against (`init` fills it). Accepts exactly the
+// layouts v1 and v2 of `type` and copies the caller's bytes into `copy`, value-initialized
+// first, so the fields an older layout lacks read as zero (their defaults).
+// `opts` then points at the copy: only the caller's layout is ever read.
+#define CORE_READ_OPTIONS(opts, copy, type, init, v1, v2)                                    \
+  do {                                                                                   \
+    CORE_REQUIRE((opts)->struct_size >= (v1),                                            \
+                 "opts->struct_size is %zu, smaller than any " #type " layout (%zu); "  \
+                 "fill the options with " #init,                                          \
+                 (opts)->struct_size, (size_t)(v1));                                     \
+    CORE_CHECK((opts)->struct_size <= (v2), CORE_E_UNSUPPORTED,                          \
+               "opts->struct_size is %zu: options from a newer libcore than this one "   \
+               "(%s, layouts %zu and %zu)",                                              \
+               (opts)->struct_size, core_version(), (size_t)(v1), (size_t)(v2));         \
+    CORE_REQUIRE((opts)->struct_size == (v1) || (opts)->struct_size == (v2),             \
+                 "opts->struct_size is %zu, not a " #type " layout (%zu or %zu); "       \
+                 "fill the options with " #init,                                          \
+                 (opts)->struct_size, (size_t)(v1), (size_t)(v2));                       \
+    copy = type{};                                                                       \
+    std::memcpy(&(copy), (opts), (opts)->struct_size);                                   \
+    (opts) = &(copy);                                                                    \
+  } while (0)
 
 #endif

@@ -179,23 +179,9 @@ CORE_API core_status core_ring_create(const core_ring_options_t *opts, core_ring
   CORE_ABI_BEGIN("core_ring_create")
   CORE_REQUIRE_OUT(opts);
   CORE_REQUIRE_OUT(out);
-  CORE_REQUIRE(opts->struct_size >= kOptionsV1,
-               "opts->struct_size is %zu, smaller than any core_ring_options_t layout (%zu); "
-               "fill the options with core_ring_options_init",
-               opts->struct_size, kOptionsV1);
-  CORE_CHECK(opts->struct_size <= kOptionsV2, CORE_E_UNSUPPORTED,
-             "opts->struct_size is %zu: options from a newer libcore than this one (%s, "
-             "layouts %zu and %zu)",
-             opts->struct_size, core_version(), kOptionsV1, kOptionsV2);
-  CORE_REQUIRE(opts->struct_size == kOptionsV1 || opts->struct_size == kOptionsV2,
-               "opts->struct_size is %zu, not a core_ring_options_t layout (%zu or %zu); "
-               "fill the options with core_ring_options_init",
-               opts->struct_size, kOptionsV1, kOptionsV2);
-  // Only the caller's layout is read; the fields it lacks keep their
-  // defaults (no publishing).
-  core_ring_options_t o{};
-  std::memcpy(&o, opts, opts->struct_size);
-  opts = &o;
+  core_ring_options_t o;
+  CORE_READ_OPTIONS(opts, o, core_ring_options_t, core_ring_options_init, kOptionsV1,
+                    kOptionsV2);
   CORE_REQUIRE(opts->capacity > 0, "capacity must be > 0, got 0");
   CORE_REQUIRE(opts->capacity <= CORE_RING_MAX_CAPACITY,
                "capacity %zu exceeds CORE_RING_MAX_CAPACITY (%zu samples)", opts->capacity,
