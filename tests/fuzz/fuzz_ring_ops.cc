@@ -13,6 +13,7 @@
 //
 // FUZZ_WRITE_SEEDS=DIR: write a few hand-made sequences to DIR and exit.
 // FUZZ_TRACE=1: print each operation (to replay a crash file).
+#include "fuzz_seeds.h"
 #include <core/ring.h>
 
 #include <cstdint>
@@ -249,8 +250,8 @@ struct Harness {
   }
 };
 
-void write_seeds(const char *dir) {
-  const std::vector<std::vector<uint8_t>> seeds = {
+std::vector<std::vector<uint8_t>> seeds() {
+  return {
       {0x00, 0, 5, 3, 2, 8, 1},
       {0x01, 0, 0x80, 0, 0x43, 6, 3, 8, 0xff, 0, 2, 4, 0x40},
       {0x12, 0, 0x81, 2, 0xc8, 5, 4, 6, 0x10, 0, 0x41, 9, 0x42, 4, 0xff},
@@ -260,25 +261,11 @@ void write_seeds(const char *dir) {
       {0x37, 0, 0xc8, 8, 0x4f, 0, 0xc4, 6, 0xff, 1, 0x63, 9, 0x20},
       {0x2b, 0, 0x40, 8, 0x20, 0, 0x60, 6, 0x30, 0, 0x50, 4, 0x80},
   };
-  int i = 0;
-  for (const auto &s : seeds) {
-    const std::string path = std::string(dir) + "/seed" + std::to_string(i++);
-    FILE *f = std::fopen(path.c_str(), "wb");
-    if (f == nullptr) std::abort();
-    std::fwrite(s.data(), 1, s.size(), f);
-    std::fclose(f);
-  }
 }
 
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int *, char ***) {
-  if (const char *seeds = std::getenv("FUZZ_WRITE_SEEDS")) {
-    write_seeds(seeds);
-    std::exit(0);
-  }
-  return 0;
-}
+FUZZ_INITIALIZE_WITH_SEEDS(seeds)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size == 0) return 0;

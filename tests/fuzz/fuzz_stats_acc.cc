@@ -26,6 +26,7 @@
 // A push beyond the declared total fails and changes nothing.
 //
 // FUZZ_WRITE_SEEDS=DIR: write a few inputs of each mode to DIR and exit.
+#include "fuzz_seeds.h"
 #include <core/batch.h>
 #include <core/stats.h>
 
@@ -294,8 +295,8 @@ void stream_mode(const uint8_t *data, size_t size) {
   }
 }
 
-void write_seeds(const char *dir) {
-  const std::vector<std::vector<uint8_t>> seeds = {
+std::vector<std::vector<uint8_t>> seeds() {
+  return {
       {0x00, 5, 0x41, 0x82, 3},
       {0x04, 0xc5, 0x80, 0x8f, 0x10},
       {0x0a, 0x40, 0x7f, 0xbf, 0xff, 0x3f, 0xc0},
@@ -307,25 +308,11 @@ void write_seeds(const char *dir) {
       {0x19, 40, 0, 8, 1, 0, 0, 0, 0, 0, 0, 0, 120, 0, 16, 0, 0, 0, 0, 0, 0, 0xf0, 0x7f},
       {0x03, 0x46, 0x43, 0x4f, 0x52, 0x45, 0x41, 0x43},
   };
-  int i = 0;
-  for (const auto &s : seeds) {
-    const std::string path = std::string(dir) + "/seed" + std::to_string(i++);
-    FILE *fp = std::fopen(path.c_str(), "wb");
-    if (fp == nullptr) std::abort();
-    std::fwrite(s.data(), 1, s.size(), fp);
-    std::fclose(fp);
-  }
 }
 
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int *, char ***) {
-  if (const char *seeds = std::getenv("FUZZ_WRITE_SEEDS")) {
-    write_seeds(seeds);
-    std::exit(0);
-  }
-  return 0;
-}
+FUZZ_INITIALIZE_WITH_SEEDS(seeds)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size == 0) return 0;
