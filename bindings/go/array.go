@@ -163,34 +163,18 @@ func concatTotal(op string, lens []uint64) (int, error) {
 // parts are allowed. It copies each part with core_concat_f32 (one part
 // per call: an array of Go pointers may not be handed to C).
 func Concat(parts ...[]float32) ([]float32, error) {
-	const op = "core.Concat"
-	lens := make([]uint64, len(parts))
-	for i, p := range parts {
-		lens[i] = uint64(len(p))
-	}
-	total, err := concatTotal(op, lens)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]float32, total)
-	for off, i := 0, 0; i < len(parts); i++ {
-		if len(parts[i]) == 0 {
-			continue
-		}
-		c := getCells()
-		w, err := c.count(op, capi.Core_go_concat_part_f32(parts[i], int64(len(parts[i])),
-			out[off:], int64(total-off), c.u[:]))
-		if err != nil {
-			return nil, err
-		}
-		off += int(w)
-	}
-	return out, nil
+	return concat("core.Concat", parts, capi.Core_go_concat_part_f32)
 }
 
 // ConcatF64 is Concat for float64.
 func ConcatF64(parts ...[]float64) ([]float64, error) {
-	const op = "core.ConcatF64"
+	return concat("core.ConcatF64", parts, capi.Core_go_concat_part_f64)
+}
+
+// concat sizes the output from all the parts, then copies them one per
+// cgo call with copyPart (the dtype's core_go_concat_part wrapper).
+func concat[T float32 | float64](op string, parts [][]T,
+	copyPart func(part []T, n int64, out []T, cap int64, cells []uint64) int64) ([]T, error) {
 	lens := make([]uint64, len(parts))
 	for i, p := range parts {
 		lens[i] = uint64(len(p))
@@ -199,14 +183,14 @@ func ConcatF64(parts ...[]float64) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]float64, total)
+	out := make([]T, total)
 	for off, i := 0, 0; i < len(parts); i++ {
 		if len(parts[i]) == 0 {
 			continue
 		}
 		c := getCells()
-		w, err := c.count(op, capi.Core_go_concat_part_f64(parts[i], int64(len(parts[i])),
-			out[off:], int64(total-off), c.u[:]))
+		w, err := c.count(op, copyPart(parts[i], int64(len(parts[i])), out[off:],
+			int64(total-off), c.u[:]))
 		if err != nil {
 			return nil, err
 		}
