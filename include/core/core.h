@@ -151,5 +151,6 @@ CORE_API int core_get_num_threads(void);
 #include "batch.h"
 #include "cache.h"
 #include "metrics.h"
+#include "audio.h"
 
 #endif /* CORE_CORE_H */

@@ -1,0 +1,359 @@
+/*
+ * libcore audio module: the speech front end. Whisper-exact log-mel
+ * spectrograms (offline, batched, streaming), voice activity detection and
+ * audio file reading.
+ *
+ * Conventions (see core.h for the ones shared by every header):
+ *
+ *  1. Samples are float32, mono, nominally in [-1, 1] (PCM16 / 32768, as
+ *     Whisper's loader makes them). Positions and lengths are counted in
+ *     samples at the object's sample rate.
+ *  2. Framing. Frame t of a log-mel spectrogram is centred on sample
+ *     t * hop and covers samples [t * hop - n_fft / 2, t * hop + n_fft / 2)
+ *     (n_fft / 2 rounded down), with the signal reflected at both ends
+ *     (torch.stft(center=True, pad_mode="reflect"): sample -i is sample i,
+ *     sample n - 1 + i is sample n - 1 - i). As in Whisper, the frame that
+ *     torch.stft adds last is dropped: n samples give n / hop frames
+ *     (rounded down). The input must hold at least n_fft samples.
+ *  3. Non-finite samples. A frame whose samples include a NaN or an
+ *     infinity, or whose power overflows float32, comes out NaN in every
+ *     band; frames that do not touch such a sample are unaffected (a stream
+ *     recovers as soon as the bad samples leave the analysis window).
+ *     WHISPER mode's global maximum ignores NaN frames. The VAD treats a
+ *     frame holding a non-finite sample as non-speech and does not let it
+ *     move its noise estimate.
+ *  4. Threads. core_logmel_t is immutable after create: compute and
+ *     compute_batch may run on any number of threads at once on one object.
+ *     A stream (core_logmel_stream_t) and a VAD (core_vad_t) are used by one
+ *     thread at a time. Large inputs are processed in parallel in libcore's
+ *     task arena (core_set_num_threads); results are bit-identical for every
+ *     thread count.
+ *  5. Options structs start with struct_size; fill them with their _init
+ *     function, then change fields. Fields are only ever appended.
+ */
+#ifndef CORE_AUDIO_H
+#define CORE_AUDIO_H
+
+#include "core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ==== log-mel spectrogram ================================================ */
+
+/* What happens after log10(max(mel power, 1e-10)). Pinned values. */
+typedef enum core_logmel_mode {
+  /* openai/whisper's log_mel_spectrogram: clamp every value to at least
+   * (maximum over the whole output - 8), then (x + 4) / 4. */
+  CORE_LOGMEL_WHISPER = 0,
+  /* log10 of the mel power with the 1e-10 floor, nothing else: each frame
+   * depends only on its own samples. */
+  CORE_LOGMEL_LOG10 = 1
+} core_logmel_mode;
+
+/* The largest n_fft accepted. */
+#define CORE_LOGMEL_MAX_FFT 65536
+
+/* Options for core_logmel_create and core_logmel_stream_create. */
+typedef struct core_logmel_options_t {
+  size_t struct_size;    /* sizeof(core_logmel_options_t), set by _init */
+  uint32_t sample_rate;  /* Hz, default 16000; 1000 .. 384000 */
+  uint32_t n_fft;        /* FFT size = window length, default 400; 2 .. CORE_LOGMEL_MAX_FFT */
+  uint32_t hop;          /* samples between frames, default 160; >= 1 */
+  uint32_t n_mels;       /* mel bands, default 80 (Whisper large-v3: 128);
+                            1 .. n_fft / 2 + 1 */
+  double fmin;           /* lowest filter edge, Hz, default 0 */
+  double fmax;           /* highest filter edge, Hz; default 0 meaning
+                            sample_rate / 2; fmin < fmax <= sample_rate / 2 */
+  int mode;              /* a core_logmel_mode, default CORE_LOGMEL_WHISPER */
+  uint32_t window_frames; /* streaming in WHISPER mode only: frames per
+                            normalization window (the max - 8 floor is taken
+                            per window). Default 3000 (Whisper's 30 s);
+                            0 = one window for the whole stream, emitted at
+                            flush. Ignored by core_logmel_compute. */
+} core_logmel_options_t;
+
+/* An immutable log-mel analyser: options, window, mel filterbank, FFT
+ * plans. Created by core_logmel_create, released by core_logmel_destroy. */
+typedef struct core_logmel core_logmel_t;
+
+/* Fills *opts with the defaults above (Whisper's front end) and sets
+ * struct_size. CORE_E_INVALID_ARGUMENT for opts NULL. Any thread.
+ * Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_logmel_options_init(core_logmel_options_t *opts);
+
+/* Creates an analyser: periodic Hann window of n_fft samples, Slaney-scale
+ * mel filters with Slaney area normalization (librosa.filters.mel's
+ * defaults, which is what Whisper's mel_filters.npz holds), FFT plans.
+ * CORE_E_INVALID_ARGUMENT for opts or out NULL, a struct_size smaller than
+ * the first layout, or any field outside its range (the message names it);
+ * CORE_E_UNSUPPORTED for a struct_size larger than this library knows;
+ * CORE_E_OUT_OF_MEMORY. *out is unchanged on error. Any thread. Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_logmel_create(const core_logmel_options_t *opts,
+                                                       core_logmel_t **out);
+
+/* Releases the analyser. NULL is a no-op. Since 0.1. */
+CORE_API void core_logmel_destroy(core_logmel_t *lm);
+
+/* *n_frames = n_samples / hop, the frames core_logmel_compute gives for
+ * n_samples samples (convention 2). CORE_E_INVALID_ARGUMENT for lm or
+ * n_frames NULL, or n_samples < n_fft. Any thread. Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_logmel_frames(const core_logmel_t *lm,
+                                                       size_t n_samples, size_t *n_frames);
+
+/* The mel filterbank, n_mels x (n_fft / 2 + 1) float32, row-major, into
+ * out[0, cap). CORE_E_BUFFER_TOO_SMALL (writing the needed count to
+ * *count) when cap is too small; CORE_E_INVALID_ARGUMENT for lm or count
+ * NULL, out NULL with cap > 0. Any thread. Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_logmel_filters(const core_logmel_t *lm, float *out,
+                                                        size_t cap, size_t *count);
+
+/* The log-mel spectrogram of samples[0, n): out[m * n_frames + t] is band m
+ * of frame t (n_mels x n_frames, row-major, like Whisper's (80, 3000)
+ * tensor), *n_frames = n / hop. Long inputs are split across threads.
+ * CORE_E_BUFFER_TOO_SMALL when cap < n_mels * n_frames (the frame count is
+ * written to *n_frames, nothing to out); CORE_E_INVALID_ARGUMENT for lm or
+ * n_frames NULL, samples NULL, out NULL with cap > 0, n < n_fft, or out
+ * overlapping samples. Any thread (convention 4). Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_logmel_compute(core_logmel_t *lm, const float *samples,
+                                                        size_t n, float *out, size_t cap,
+                                                        size_t *n_frames);
+
+/* core_logmel_compute on count clips at once, in parallel, each clip on its
+ * own (its own reflection, its own WHISPER maximum): outs[i] receives
+ * clips[i][0, lens[i]) with capacity caps[i], n_frames[i] its frame count.
+ * Every argument is checked before anything is computed: on any error no
+ * output is written except n_frames on CORE_E_BUFFER_TOO_SMALL (every
+ * clip's count; the message names the first clip that does not fit).
+ * CORE_E_INVALID_ARGUMENT for a NULL array with count > 0, a NULL clip or
+ * output, a clip shorter than n_fft, or an output overlapping an input.
+ * count == 0 does nothing. Any thread. Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_logmel_compute_batch(core_logmel_t *lm,
+                                                              const float *const *clips,
+                                                              const size_t *lens, size_t count,
+                                                              float *const *outs,
+                                                              const size_t *caps,
+                                                              size_t *n_frames);
+
+/* ---- streaming log-mel ------------------------------------------------------ */
+
+/* A stream: push samples in chunks of any size, read frames as soon as
+ * they exist. Frame t of a stream equals frame t of core_logmel_compute on
+ * everything pushed (LOG10: bit for bit; WHISPER with window_frames = 0:
+ * the whole stream is one window, bit for bit).
+ *
+ * Boundaries. The left edge is reflected exactly as offline, so frame t is
+ * ready once t * hop + n_fft / 2 samples have arrived: n_fft / 2 samples of
+ * latency, no extra padding. Frames near the end need the reflected right
+ * edge and are produced by core_logmel_stream_flush. A stream that ends
+ * with fewer than n_fft samples in total produces no frames.
+ *
+ * WHISPER mode. Its floor (maximum - 8) needs the maximum of the frames it
+ * applies to, so a stream normalizes windows of window_frames frames:
+ * frames are readable once their whole window is complete (the last,
+ * shorter window at flush), each window floored by its own maximum. This
+ * is what Whisper's own streaming users do per 30-s chunk, without their
+ * chunk-edge padding errors: the samples at a window edge are never padded.
+ *
+ * Output is frame-major: out[f * n_mels + m] is band m of the f-th frame
+ * read (a stream hands out frames one after another, so each frame's bands
+ * are contiguous). Memory: the samples of one analysis window plus the
+ * frames computed but not yet read (in WHISPER mode at least one window). */
+typedef struct core_logmel_stream core_logmel_stream_t;
+
+/* Creates a stream with the options of core_logmel_create (same checks and
+ * statuses). Any thread. Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_logmel_stream_create(const core_logmel_options_t *opts,
+                                                              core_logmel_stream_t **out);
+
+/* Releases the stream. NULL is a no-op. Since 0.1. */
+CORE_API void core_logmel_stream_destroy(core_logmel_stream_t *s);
+
+/* Appends x[0, n) and computes every frame whose samples are now all there.
+ * n == 0 does nothing. CORE_E_INVALID_ARGUMENT for s NULL, x NULL with
+ * n > 0, or a push after flush (reset first); CORE_E_OUT_OF_MEMORY.
+ * x is borrowed for the call. Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_logmel_stream_push(core_logmel_stream_t *s,
+                                                            const float *x, size_t n);
+
+/* Ends the stream: computes the last frames (reflected right edge) and, in
+ * WHISPER mode, normalizes the last window. Pushes are refused afterwards;
+ * frames stay readable. A second flush does nothing. CORE_E_INVALID_ARGUMENT
+ * for s NULL. Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_logmel_stream_flush(core_logmel_stream_t *s);
+
+/* Copies up to max_frames ready frames (frame-major, n_mels floats each) to
+ * out and writes their number to *n_frames; 0 when none is ready (CORE_OK:
+ * nothing ready is not an error). CORE_E_INVALID_ARGUMENT for s or
+ * n_frames NULL, or out NULL with max_frames > 0. Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_logmel_stream_read(core_logmel_stream_t *s, float *out,
+                                                            size_t max_frames,
+                                                            size_t *n_frames);
+
+/* *n_frames = frames ready to read now. CORE_E_INVALID_ARGUMENT for a NULL
+ * argument. Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_logmel_stream_available(const core_logmel_stream_t *s,
+                                                                 size_t *n_frames);
+
+/* Forgets every sample and frame and accepts pushes again, as if new
+ * (keeps its memory). CORE_E_INVALID_ARGUMENT for s NULL. Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_logmel_stream_reset(core_logmel_stream_t *s);
+
+/* ==== voice activity detection =========================================== */
+
+/* A speech segment in samples, [start, end). */
+typedef struct core_segment_t {
+  uint64_t start;
+  uint64_t end;
+} core_segment_t;
+
+/* Starting points for core_vad_options_preset. Pinned values. */
+typedef enum core_vad_preset {
+  /* Silero VAD's defaults: threshold 0.5, min speech 250 ms, min silence
+   * 100 ms, pad 30 ms. What core_vad_options_init gives. */
+  CORE_VAD_PRESET_DEFAULT = 0,
+  /* Long segments for transcription (faster-whisper's VadOptions): short
+   * pauses do not split (min silence 2000 ms), generous padding (400 ms). */
+  CORE_VAD_PRESET_TRANSCRIBE = 1,
+  /* Noisy rooms: a higher threshold and longer minimum speech, so taps,
+   * clicks and bursts of noise are not reported. */
+  CORE_VAD_PRESET_AGGRESSIVE = 2
+} core_vad_preset;
+
+/* Options for core_vad_create and core_vad_segments. */
+typedef struct core_vad_options_t {
+  size_t struct_size;       /* sizeof(core_vad_options_t), set by _init */
+  uint32_t sample_rate;     /* Hz, default 16000; 8000 .. 192000, with
+                               sample_rate * frame_ms a multiple of 1000 */
+  uint32_t frame_ms;        /* 10, 20 or 30; default 30 */
+  float threshold;          /* entry threshold on the frame's speech score
+                               (0, 1), default 0.5 */
+  float neg_threshold;      /* exit threshold (hysteresis), 0 <= neg <
+                               threshold; default 0 meaning threshold - 0.15
+                               (at least 0.01), as Silero */
+  uint32_t min_speech_ms;   /* shorter speech is dropped, default 250 */
+  uint32_t min_silence_ms;  /* shorter pauses do not end a segment, default 100 */
+  uint32_t speech_pad_ms;   /* added on both sides of a segment (clipped to
+                               the stream and, between close segments, split
+                               so they do not overlap), default 30 */
+  uint32_t max_speech_ms;   /* longer segments are split, at the quietest
+                               frame of their last part; default 0: no limit */
+} core_vad_options_t;
+
+/* A streaming voice activity detector. */
+typedef struct core_vad core_vad_t;
+
+/* Fills *opts with CORE_VAD_PRESET_DEFAULT and sets struct_size.
+ * CORE_E_INVALID_ARGUMENT for opts NULL. Any thread. Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_vad_options_init(core_vad_options_t *opts);
+
+/* Fills *opts like core_vad_options_init, then applies a preset.
+ * CORE_E_INVALID_ARGUMENT for opts NULL or an unknown preset. Any thread.
+ * Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_vad_options_preset(core_vad_options_t *opts,
+                                                            int preset);
+
+/* Creates a detector. CORE_E_INVALID_ARGUMENT for opts or out NULL, a
+ * struct_size smaller than the first layout, or a field outside its range
+ * (the message names it); CORE_E_UNSUPPORTED for a struct_size larger than
+ * this library knows; CORE_E_OUT_OF_MEMORY. Any thread. Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_vad_create(const core_vad_options_t *opts,
+                                                    core_vad_t **out);
+
+/* Releases the detector. NULL is a no-op. Since 0.1. */
+CORE_API void core_vad_destroy(core_vad_t *vad);
+
+/* Analyses x[0, n) (any chunk size: the segments never depend on how the
+ * stream was cut). Finished segments become readable through
+ * core_vad_next_segment. CORE_E_INVALID_ARGUMENT for vad NULL, x NULL with
+ * n > 0, or a push after flush (reset first). Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_vad_push(core_vad_t *vad, const float *x, size_t n);
+
+/* End of stream: a trailing partial frame is analysed, an open segment is
+ * closed at the end of the stream. A second flush does nothing.
+ * CORE_E_INVALID_ARGUMENT for vad NULL. Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_vad_flush(core_vad_t *vad);
+
+/* Moves the oldest finished segment to *out. CORE_E_EMPTY when none is
+ * ready. Segments come in order, never overlap, and are final (padding
+ * included). CORE_E_INVALID_ARGUMENT for a NULL argument. Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_vad_next_segment(core_vad_t *vad, core_segment_t *out);
+
+/* The start (padding included) of the speech segment in progress: speech
+ * has lasted min_speech_ms and has not ended yet. CORE_E_EMPTY when no
+ * segment is open. For "speech started" events before the segment is
+ * final. CORE_E_INVALID_ARGUMENT for a NULL argument. Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_vad_open_segment(const core_vad_t *vad,
+                                                          uint64_t *start);
+
+/* Forgets the stream (samples, noise estimate, pending segments) and
+ * accepts pushes again, positions restarting at 0. CORE_E_INVALID_ARGUMENT
+ * for vad NULL. Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_vad_reset(core_vad_t *vad);
+
+/* Offline: the speech segments of x[0, n), exactly what a detector with
+ * these options gives when pushed x and flushed. CORE_E_BUFFER_TOO_SMALL
+ * when more than cap segments are found (their number is written to
+ * *count, nothing to out); CORE_E_INVALID_ARGUMENT for opts or count NULL,
+ * x NULL with n > 0, out NULL with cap > 0, or bad options. Any thread.
+ * Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_vad_segments(const float *x, size_t n,
+                                                      const core_vad_options_t *opts,
+                                                      core_segment_t *out, size_t cap,
+                                                      size_t *count);
+
+/* ==== audio files ========================================================= */
+
+/* Container formats. Pinned values. */
+typedef enum core_audio_format {
+  CORE_AUDIO_FORMAT_OTHER = 0, /* something else libsndfile reads */
+  CORE_AUDIO_FORMAT_WAV = 1,
+  CORE_AUDIO_FORMAT_FLAC = 2,
+  CORE_AUDIO_FORMAT_OGG = 3
+} core_audio_format;
+
+/* What core_audio_info reports. Set struct_size to sizeof(core_audio_info_t)
+ * before the call: the library writes only the fields that fit, so callers
+ * built against an older (shorter) layout keep working. */
+typedef struct core_audio_info_t {
+  size_t struct_size;   /* set by the caller */
+  uint32_t sample_rate; /* Hz, as stored in the file */
+  uint32_t channels;
+  uint64_t frames;      /* samples per channel */
+  double duration;      /* seconds: frames / sample_rate */
+  int format;           /* a core_audio_format */
+  uint32_t bits;        /* bits per sample of PCM data; 0 for compressed or
+                           floating-point data */
+} core_audio_info_t;
+
+/* Describes the audio file at path (WAV, FLAC, OGG/Vorbis, and the other
+ * formats libsndfile reads). CORE_E_INVALID_ARGUMENT for path or info NULL,
+ * or a struct_size too small for the first fields; CORE_E_NOT_FOUND when
+ * the file does not exist; CORE_E_IO when it cannot be opened or read;
+ * CORE_E_FORMAT when it is not audio libsndfile understands, or is
+ * truncated or corrupt; CORE_E_UNSUPPORTED when libcore was built without
+ * audio file support (meson -Daudio_io=disabled). Any thread. Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_audio_info(const char *path, core_audio_info_t *info);
+
+/* Reads the whole file at path as mono float32 at target_rate Hz
+ * (0: the file's own rate): channels are averaged, integer PCM is scaled
+ * as v / 2^(bits-1) (PCM16 gives exactly Whisper's int16 / 32768), and the
+ * result is resampled with libsoxr (high quality) when the rates differ.
+ * out receives at most cap samples, *n their number. The count for a file
+ * is fixed by its header: frames * target_rate / rate, rounded to nearest;
+ * CORE_E_BUFFER_TOO_SMALL writes it to *n when cap is smaller (cap 0 and out
+ * NULL ask for it without reading the data). A zero-length file gives
+ * CORE_OK with *n = 0. Statuses as core_audio_info, plus
+ * CORE_E_INVALID_ARGUMENT for n NULL, out NULL with cap > 0, or
+ * target_rate above 384000; CORE_E_FORMAT when the data ends before the
+ * header says (a truncated file: nothing is returned as if complete);
+ * CORE_E_OUT_OF_MEMORY. Any thread. Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_audio_read(const char *path, uint32_t target_rate,
+                                                    float *out, size_t cap, size_t *n);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* CORE_AUDIO_H */

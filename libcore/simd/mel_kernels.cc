@@ -1,0 +1,1 @@
+// placeholder: the mel filterbank and log10 kernel goes here

@@ -1,0 +1,1 @@
+// placeholder: the batched FFT kernel (spectrum.h) goes here
