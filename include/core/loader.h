@@ -28,7 +28,7 @@
  *  portable C implementations of every runtime, array, stats and batch
  *  function (results within the tolerances documented below), and stubs
  *  returning CORE_E_UNAVAILABLE for stateful modules that have no portable
- *  version (the ring, the cache and metrics: create refuses, so no handle
+ *  version (the ring, the cache, metrics and audio: create refuses, so no handle
  *  exists and every call on one refuses too; queries answer 0;
  *  options_init works; the cache's key functions refuse as well; the
  *  clock, core_now_ns, works).
@@ -116,8 +116,8 @@ typedef enum core_backend {
  * without the core_ prefix (api->stats_f32 is core_stats_f32), except
  * core_abi_version, which is library_abi_version because abi_version is
  * the table's own field. The behaviour, arguments and statuses are those
- * documented in core.h, array.h, stats.h, batch.h, ring.h, cache.h and
- * metrics.h. Append-only: see
+ * documented in core.h, array.h, stats.h, batch.h, ring.h, cache.h,
+ * metrics.h and audio.h. Append-only: see
  * above. */
 typedef struct core_api_t {
   size_t struct_size;   /* sizeof the table the loader filled */
@@ -337,6 +337,43 @@ typedef struct core_api_t {
   core_status (*metrics_snapshot_export)(const core_metrics_snapshot_t *s,
                                          core_metrics_format format, unsigned flags,
                                          char *buf, size_t cap, size_t *needed);
+  /* ---- audio (audio.h), since 0.1: no portable front end; the
+   * fallback's slots return CORE_E_UNAVAILABLE (logmel_options_init and
+   * vad_options_init work, destroy does nothing) ---- */
+  core_status (*logmel_options_init)(core_logmel_options_t *opts);
+  core_status (*logmel_create)(const core_logmel_options_t *opts, core_logmel_t **out);
+  void (*logmel_destroy)(core_logmel_t *lm);
+  core_status (*logmel_frames)(const core_logmel_t *lm, size_t n_samples, size_t *n_frames);
+  core_status (*logmel_filters)(const core_logmel_t *lm, float *out, size_t cap,
+                                size_t *count);
+  core_status (*logmel_compute)(core_logmel_t *lm, const float *samples, size_t n,
+                                float *out, size_t cap, size_t *n_frames);
+  core_status (*logmel_compute_batch)(core_logmel_t *lm, const float *const *clips,
+                                      const size_t *lens, size_t count, float *const *outs,
+                                      const size_t *caps, size_t *n_frames);
+  core_status (*logmel_stream_create)(const core_logmel_options_t *opts,
+                                      core_logmel_stream_t **out);
+  void (*logmel_stream_destroy)(core_logmel_stream_t *s);
+  core_status (*logmel_stream_push)(core_logmel_stream_t *s, const float *x, size_t n);
+  core_status (*logmel_stream_flush)(core_logmel_stream_t *s);
+  core_status (*logmel_stream_read)(core_logmel_stream_t *s, float *out, size_t max_frames,
+                                    size_t *n_frames);
+  core_status (*logmel_stream_available)(const core_logmel_stream_t *s, size_t *n_frames);
+  core_status (*logmel_stream_reset)(core_logmel_stream_t *s);
+  core_status (*vad_options_init)(core_vad_options_t *opts);
+  core_status (*vad_options_preset)(core_vad_options_t *opts, int preset);
+  core_status (*vad_create)(const core_vad_options_t *opts, core_vad_t **out);
+  void (*vad_destroy)(core_vad_t *vad);
+  core_status (*vad_push)(core_vad_t *vad, const float *x, size_t n);
+  core_status (*vad_flush)(core_vad_t *vad);
+  core_status (*vad_next_segment)(core_vad_t *vad, core_segment_t *out);
+  core_status (*vad_open_segment)(const core_vad_t *vad, uint64_t *start);
+  core_status (*vad_reset)(core_vad_t *vad);
+  core_status (*vad_segments)(const float *x, size_t n, const core_vad_options_t *opts,
+                              core_segment_t *out, size_t cap, size_t *count);
+  core_status (*audio_info)(const char *path, core_audio_info_t *info);
+  core_status (*audio_read)(const char *path, uint32_t target_rate, float *out, size_t cap,
+                            size_t *n);
 } core_api_t;
 
 /* Non-zero when `slot` lies inside the table `api` points to. */

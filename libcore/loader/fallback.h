@@ -166,4 +166,32 @@ core_status core_fb_metrics_merge(core_metrics_t *dst, core_metrics_t *src);
 core_status core_fb_metrics_export(core_metrics_t *m, core_metrics_format format, unsigned flags, char *buf, size_t cap, size_t *needed);
 core_status core_fb_metrics_snapshot_export(const core_metrics_snapshot_t *s, core_metrics_format format, unsigned flags, char *buf, size_t cap, size_t *needed);
 
+/* audio: stubs (fallback_audio_stubs.c) */
+core_status core_fb_logmel_options_init(core_logmel_options_t *opts);
+core_status core_fb_logmel_create(const core_logmel_options_t *opts, core_logmel_t **out);
+void core_fb_logmel_destroy(core_logmel_t *lm);
+core_status core_fb_logmel_frames(const core_logmel_t *lm, size_t n_samples, size_t *n_frames);
+core_status core_fb_logmel_filters(const core_logmel_t *lm, float *out, size_t cap, size_t *count);
+core_status core_fb_logmel_compute(core_logmel_t *lm, const float *samples, size_t n, float *out, size_t cap, size_t *n_frames);
+core_status core_fb_logmel_compute_batch(core_logmel_t *lm, const float *const *clips, const size_t *lens, size_t count, float *const *outs, const size_t *caps, size_t *n_frames);
+core_status core_fb_logmel_stream_create(const core_logmel_options_t *opts, core_logmel_stream_t **out);
+void core_fb_logmel_stream_destroy(core_logmel_stream_t *s);
+core_status core_fb_logmel_stream_push(core_logmel_stream_t *s, const float *x, size_t n);
+core_status core_fb_logmel_stream_flush(core_logmel_stream_t *s);
+core_status core_fb_logmel_stream_read(core_logmel_stream_t *s, float *out, size_t max_frames, size_t *n_frames);
+core_status core_fb_logmel_stream_available(const core_logmel_stream_t *s, size_t *n_frames);
+core_status core_fb_logmel_stream_reset(core_logmel_stream_t *s);
+core_status core_fb_vad_options_init(core_vad_options_t *opts);
+core_status core_fb_vad_options_preset(core_vad_options_t *opts, int preset);
+core_status core_fb_vad_create(const core_vad_options_t *opts, core_vad_t **out);
+void core_fb_vad_destroy(core_vad_t *vad);
+core_status core_fb_vad_push(core_vad_t *vad, const float *x, size_t n);
+core_status core_fb_vad_flush(core_vad_t *vad);
+core_status core_fb_vad_next_segment(core_vad_t *vad, core_segment_t *out);
+core_status core_fb_vad_open_segment(const core_vad_t *vad, uint64_t *start);
+core_status core_fb_vad_reset(core_vad_t *vad);
+core_status core_fb_vad_segments(const float *x, size_t n, const core_vad_options_t *opts, core_segment_t *out, size_t cap, size_t *count);
+core_status core_fb_audio_info(const char *path, core_audio_info_t *info);
+core_status core_fb_audio_read(const char *path, uint32_t target_rate, float *out, size_t cap, size_t *n);
+
 #endif

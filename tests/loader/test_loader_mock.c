@@ -217,7 +217,7 @@ static void batch_symbol_missing_falls_back(void **state) {
   assert_table_computes(&t);
 }
 
-/* The slot list covers the table, in order: ... stats, batch, ring, cache, metrics. */
+/* The slot list covers the table, in order: ... stats, batch, ring, cache, metrics, audio. */
 static void slot_list_is_the_table(void **state) {
   size_t i;
   (void)state;
@@ -237,8 +237,13 @@ static void slot_list_is_the_table(void **state) {
   assert_string_equal(core_loader_slots[107].symbol, "core_cache_load");
   assert_string_equal(core_loader_slots[108].symbol, "core_now_ns");
   assert_int_equal(core_loader_slots[108].offset, offsetof(core_api_t, now_ns));
-  assert_string_equal(core_loader_slots[core_loader_slot_count - 1].symbol,
-                      "core_metrics_snapshot_export");
+  assert_string_equal(core_loader_slots[140].symbol, "core_metrics_snapshot_export");
+  assert_string_equal(core_loader_slots[141].symbol, "core_logmel_options_init");
+  assert_int_equal(core_loader_slots[141].offset, offsetof(core_api_t, logmel_options_init));
+  assert_string_equal(core_loader_slots[155].symbol, "core_vad_options_init");
+  assert_int_equal(core_loader_slots[155].offset, offsetof(core_api_t, vad_options_init));
+  assert_string_equal(core_loader_slots[165].symbol, "core_audio_info");
+  assert_string_equal(core_loader_slots[core_loader_slot_count - 1].symbol, "core_audio_read");
 }
 
 static void abi_probe_missing_falls_back(void **state) {

@@ -246,6 +246,57 @@ static void assert_metrics(const core_api_t *api, int native) {
   api->metrics_destroy(m);
 }
 
+/* Audio through the table: natively a log-mel analyser and a VAD; in the
+ * fallback the options_init calls fill the library's defaults (compared
+ * byte for byte with the native library's in the native scenario) and
+ * everything else refuses. */
+static void assert_audio(const core_api_t *api, int native) {
+  core_logmel_options_t lo;
+  core_vad_options_t vo;
+  core_logmel_t *lm = (core_logmel_t *)&lo; /* must be overwritten */
+  core_vad_t *vad = (core_vad_t *)&vo;
+  core_segment_t seg;
+  size_t frames = 0;
+  assert_int_equal(api->logmel_options_init(&lo), CORE_OK);
+  assert_int_equal(api->vad_options_init(&vo), CORE_OK);
+  if (!native) {
+    core_audio_info_t info = {sizeof info, 0, 0, 0, 0.0, 0, 0};
+    assert_int_equal(api->logmel_create(&lo, &lm), CORE_E_UNAVAILABLE);
+    assert_null(lm);
+    assert_non_null(strstr(api->last_error_message(), "core_logmel_create: unavailable"));
+    assert_int_equal(api->vad_create(&vo, &vad), CORE_E_UNAVAILABLE);
+    assert_null(vad);
+    assert_int_equal(api->vad_next_segment(vad, &seg), CORE_E_UNAVAILABLE);
+    assert_int_equal(api->audio_info("/dev/null", &info), CORE_E_UNAVAILABLE);
+    api->logmel_destroy(lm);
+    api->vad_destroy(vad);
+    return;
+  }
+  {
+    /* The fallback's defaults are the library's. */
+    core_logmel_options_t fl;
+    core_vad_options_t fv;
+    memset(&fl, 0xAB, sizeof fl);
+    memset(&fv, 0xAB, sizeof fv);
+    memset(&lo, 0xAB, sizeof lo);
+    memset(&vo, 0xAB, sizeof vo);
+    assert_int_equal(api->logmel_options_init(&lo), CORE_OK);
+    assert_int_equal(api->vad_options_init(&vo), CORE_OK);
+    assert_int_equal(core_loader_fallback_table.logmel_options_init(&fl), CORE_OK);
+    assert_int_equal(core_loader_fallback_table.vad_options_init(&fv), CORE_OK);
+    assert_memory_equal(&fl, &lo, sizeof lo);
+    assert_memory_equal(&fv, &vo, sizeof vo);
+  }
+  assert_int_equal(api->logmel_create(&lo, &lm), CORE_OK);
+  assert_int_equal(api->logmel_frames(lm, 16000, &frames), CORE_OK);
+  assert_int_equal(frames, 100);
+  api->logmel_destroy(lm);
+  assert_int_equal(api->vad_create(&vo, &vad), CORE_OK);
+  assert_int_equal(api->vad_flush(vad), CORE_OK);
+  assert_int_equal(api->vad_next_segment(vad, &seg), CORE_E_EMPTY);
+  api->vad_destroy(vad);
+}
+
 static void native(void **state) {
   const core_api_t *api = core_api();
   (void)state;
@@ -260,6 +311,7 @@ static void native(void **state) {
   assert_ring(api, 1);
   assert_cache(api, 1);
   assert_metrics(api, 1);
+  assert_audio(api, 1);
 }
 
 static void missing(void **state) {
@@ -274,6 +326,7 @@ static void missing(void **state) {
   assert_ring(api, 0);
   assert_cache(api, 0);
   assert_metrics(api, 0);
+  assert_audio(api, 0);
 }
 
 static void strict(void **state) {
@@ -293,6 +346,7 @@ static void disabled(void **state) {
   assert_ring(api, 0);
   assert_cache(api, 0);
   assert_metrics(api, 0);
+  assert_audio(api, 0);
 }
 
 int main(int argc, char **argv) {
