@@ -182,6 +182,35 @@ CORE_WRAP(core_metrics_merge)
 CORE_WRAP(core_metrics_export)
 CORE_WRAP(core_metrics_snapshot_export)
 
+/* audio (audio.h): LogMel, LogMelStream, Vad classes with close/dispose and
+ * AudioFile helpers in every language */
+CORE_WRAP(core_logmel_options_init)
+CORE_WRAP(core_logmel_create)
+CORE_WRAP(core_logmel_destroy)
+CORE_WRAP(core_logmel_frames)
+CORE_WRAP(core_logmel_filters)
+CORE_WRAP(core_logmel_compute)
+CORE_WRAP(core_logmel_compute_batch)
+CORE_WRAP(core_logmel_stream_create)
+CORE_WRAP(core_logmel_stream_destroy)
+CORE_WRAP(core_logmel_stream_push)
+CORE_WRAP(core_logmel_stream_flush)
+CORE_WRAP(core_logmel_stream_read)
+CORE_WRAP(core_logmel_stream_available)
+CORE_WRAP(core_logmel_stream_reset)
+CORE_WRAP(core_vad_options_init)
+CORE_WRAP(core_vad_options_preset)
+CORE_WRAP(core_vad_create)
+CORE_WRAP(core_vad_destroy)
+CORE_WRAP(core_vad_push)
+CORE_WRAP(core_vad_flush)
+CORE_WRAP(core_vad_next_segment)
+CORE_WRAP(core_vad_open_segment)
+CORE_WRAP(core_vad_reset)
+CORE_WRAP(core_vad_segments)
+CORE_WRAP(core_audio_info)
+CORE_WRAP(core_audio_read)
+
 /* ---- per-language typemaps and names ------------------------------------- */
 
 #if defined(SWIGJAVA)
@@ -201,3 +230,4 @@ CORE_WRAP(core_metrics_snapshot_export)
 %include "core/ring.h"
 %include "core/cache.h"
 %include "core/metrics.h"
+%include "core/audio.h"
