@@ -315,16 +315,22 @@ typedef enum core_audio_format {
 
 /* What core_audio_info reports. Set struct_size to sizeof(core_audio_info_t)
  * before the call: the library writes only the fields that fit, so callers
- * built against an older (shorter) layout keep working. */
+ * built against an older (shorter) layout keep working. The smallest
+ * struct_size accepted is this 0.1 layout's; a larger one (a caller built
+ * against a newer libcore) is accepted, the bytes past the fields this
+ * library knows left untouched. */
 typedef struct core_audio_info_t {
   size_t struct_size;   /* set by the caller */
   uint32_t sample_rate; /* Hz, as stored in the file */
   uint32_t channels;
   uint64_t frames;      /* samples per channel */
   double duration;      /* seconds: frames / sample_rate */
-  int format;           /* a core_audio_format */
-  uint32_t bits;        /* bits per sample of PCM data; 0 for compressed or
-                           floating-point data */
+  int format;           /* a core_audio_format (RIFF WAVE, WAVE_FORMAT_EXTENSIBLE
+                           and RF64 are all CORE_AUDIO_FORMAT_WAV) */
+  uint32_t bits;        /* bits per sample of PCM data, losslessly coded PCM
+                           included (FLAC, ALAC: their PCM depth); 0 for lossy,
+                           companded (u-law, a-law), ADPCM or floating-point
+                           data */
 } core_audio_info_t;
 
 /* Describes the audio file at path (WAV, FLAC, OGG/Vorbis, and the other
@@ -333,7 +339,19 @@ typedef struct core_audio_info_t {
  * the file does not exist; CORE_E_IO when it cannot be opened or read;
  * CORE_E_FORMAT when it is not audio libsndfile understands, or is
  * truncated or corrupt; CORE_E_UNSUPPORTED when libcore was built without
- * audio file support (meson -Daudio_io=disabled). Any thread. Since 0.1. */
+ * audio file support (meson -Daudio_io=disabled). Any thread. Since 0.1.
+ *
+ * Details. *info is written only on success. A directory, FIFO, device or
+ * anything else but a regular file is CORE_E_IO. The header is checked
+ * against the data without decoding it: a WAV whose data chunk runs past
+ * the end of the file (libsndfile alone would read it as a shorter
+ * complete file), a file whose last announced frame cannot be read (a cut
+ * FLAC) and an Ogg stream without its end-of-stream page (its length is
+ * unknown) are CORE_E_FORMAT; damage inside compressed data is found only
+ * by core_audio_read, which decodes it all. The argument checks come first
+ * in every build. Calls on several threads run in parallel, except for
+ * libsndfile's open, which libcore serializes (libsndfile reports a failed
+ * open through one process-wide variable). */
 CORE_API CORE_NODISCARD core_status core_audio_info(const char *path, core_audio_info_t *info);
 
 /* Reads the whole file at path as mono float32 at target_rate Hz
@@ -348,7 +366,22 @@ CORE_API CORE_NODISCARD core_status core_audio_info(const char *path, core_audio
  * CORE_E_INVALID_ARGUMENT for n NULL, out NULL with cap > 0, or
  * target_rate above 384000; CORE_E_FORMAT when the data ends before the
  * header says (a truncated file: nothing is returned as if complete);
- * CORE_E_OUT_OF_MEMORY. Any thread. Since 0.1. */
+ * CORE_E_OUT_OF_MEMORY. Any thread. Since 0.1.
+ *
+ * Details. "Zero-length" means a header announcing 0 frames (a WAV with an
+ * empty data chunk): CORE_OK, *n = 0. A 0-byte file has no header and is
+ * not audio: CORE_E_FORMAT. The count rounds halves up (1 frame at 16000
+ * read at 8000 is 1 sample). Frames past the header's count are ignored.
+ * The resampler is streamed block by block and flushed at the end; its
+ * output is trimmed to the count, and were it short by a sample or two the
+ * tail would be zero-filled (libsoxr 0.1.3 has always given the exact
+ * count). The output of a successful call is finite: a NaN or an infinity
+ * among the file's samples (float data), or a resampled value overflowing
+ * float, is CORE_E_FORMAT. On CORE_E_BUFFER_TOO_SMALL nothing is written
+ * to out; on any other error *n is unchanged and out[0, cap) may have been
+ * partly written (damage inside compressed data is found while decoding).
+ * Memory is bounded (a block of samples and libsoxr's filter state),
+ * whatever the file's length; libsoxr runs on the calling thread. */
 CORE_API CORE_NODISCARD core_status core_audio_read(const char *path, uint32_t target_rate,
                                                     float *out, size_t cap, size_t *n);
 

@@ -30,7 +30,7 @@ float *td_read_f32(const char *path, size_t *n);
     const char *td_p_ = td_find(name);                                            \
     if (!td_p_) {                                                                 \
       if (td_required())                                                          \
-        cr_fatal("test data %s missing and LIBCORE_REQUIRE_TESTDATA=1", (name)); \
+        cr_assert_fail("test data %s missing and LIBCORE_REQUIRE_TESTDATA=1", (name)); \
       cr_skip_test("test data %s not found (set LIBCORE_TESTDATA)", (name));     \
     }                                                                             \
     td_p_;                                                                        \

@@ -1,0 +1,200 @@
+/* Unit tests for CORE_E_OUT_OF_MEMORY in core_audio_info and
+ * core_audio_read, by fault injection: this executable defines malloc,
+ * calloc, realloc, C++'s operator new and libsndfile's sf_open_fd (ELF
+ * interposition: libcore.so and the libraries it loads resolve them here
+ * first) and, while a window is open on the calling thread, makes chosen
+ * allocations fail.
+ *
+ * Two kinds of failure are injected, one at a time:
+ *  - libcore's own buffers: operator new of 32 KiB or more (the decoder's
+ *    interleaved block, the resampler's output block; libcore's strings
+ *    are far smaller, and the C libraries below never call operator new).
+ *    The k-th such allocation throws std::bad_alloc, for every k until the
+ *    call no longer reaches one; each must give CORE_E_OUT_OF_MEMORY
+ *    ("out of memory"), never a crash or another code.
+ *  - the first allocation inside libsndfile's sf_open_fd: libsndfile
+ *    reports it as "Internal malloc () failed.", which must become
+ *    CORE_E_OUT_OF_MEMORY as well.
+ * Other allocations inside libsndfile, libFLAC and libsoxr are not
+ * injected: libsndfile 1.2.0 and the codecs it drives dereference some of
+ * their results without a check (found with this kind of injection), so no
+ * caller can survive those.
+ *
+ * Sanitizer builds replace malloc themselves; there this suite skips. */
+#define _GNU_SOURCE
+#include "test_audio_file_util.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define NO_INTERPOSE 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+#define NO_INTERPOSE 1
+#endif
+#endif
+
+#if CORE_TEST_AUDIO_IO && !defined(NO_INTERPOSE)
+
+/* ---- the failing allocators ------------------------------------------------------ */
+
+enum { kBig = 32 * 1024 };
+
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+
+static __thread int tl_window;       /* injection on, on this thread */
+static __thread long tl_big_seen;    /* operator new >= kBig in the window */
+static __thread long tl_big_fail_at; /* the one to fail (-1: none) */
+static __thread int tl_in_sf_open;   /* inside sf_open_fd */
+static __thread int tl_fail_sf_open; /* fail the first allocation there */
+static __thread int tl_injected;     /* failures injected */
+
+static int fail_in_sf_open(void) {
+  if (!tl_window || !tl_in_sf_open || !tl_fail_sf_open) return 0;
+  tl_fail_sf_open = 0;
+  return ++tl_injected;
+}
+
+void *malloc(size_t n) {
+  if (fail_in_sf_open()) {
+    errno = ENOMEM;
+    return NULL;
+  }
+  return __libc_malloc(n);
+}
+void *calloc(size_t a, size_t b) {
+  if (fail_in_sf_open()) {
+    errno = ENOMEM;
+    return NULL;
+  }
+  return __libc_calloc(a, b);
+}
+void *realloc(void *p, size_t n) {
+  if (fail_in_sf_open()) {
+    errno = ENOMEM;
+    return NULL;
+  }
+  return __libc_realloc(p, n);
+}
+
+/* operator new(size_t) (its Itanium C++ ABI name): a request to fail
+ * becomes one no allocator can meet, so libstdc++'s own operator new
+ * throws std::bad_alloc exactly as on a real shortage. */
+typedef void *(*new_fn)(size_t);
+static new_fn real_new;
+void *_Znwm(size_t n);
+void *_Znwm(size_t n) {
+  if (tl_window && n >= kBig && tl_big_seen++ == tl_big_fail_at) {
+    ++tl_injected;
+    n = (size_t)-1 / 2;
+  }
+  /* Called before any test runs (C++ start-up in libraries): resolve on
+   * first use. */
+  if (real_new == NULL) real_new = (new_fn)dlsym(RTLD_NEXT, "_Znwm");
+  return real_new(n);
+}
+
+/* libsndfile's open, wrapped to mark the allocations it makes. */
+typedef void *(*sf_open_fd_fn)(int, int, void *, int);
+static sf_open_fd_fn real_sf_open_fd;
+void *sf_open_fd(int fd, int mode, void *info, int close_desc);
+void *sf_open_fd(int fd, int mode, void *info, int close_desc) {
+  tl_in_sf_open = 1;
+  void *r = real_sf_open_fd(fd, mode, info, close_desc);
+  tl_in_sf_open = 0;
+  return r;
+}
+
+static void setup(void) {
+  /* Resolved before any window opens (dlsym may allocate). */
+  real_sf_open_fd = (sf_open_fd_fn)dlsym(RTLD_NEXT, "sf_open_fd");
+  cr_assert_not_null(real_sf_open_fd, "libsndfile's sf_open_fd not found");
+  if (real_new == NULL) real_new = (new_fn)dlsym(RTLD_NEXT, "_Znwm");
+  cr_assert_not_null(real_new, "libstdc++'s operator new not found");
+}
+
+TestSuite(audio_file_alloc, .init = setup, .timeout = 120);
+
+/* Runs the call with the k-th big allocation failing, for k = 0, 1, ...
+ * until the call makes fewer than k + 1 of them (then it must succeed). */
+#define SWEEP_BIG(what, call, on_success)                                                    \
+  do {                                                                                       \
+    long k = 0;                                                                              \
+    for (;; ++k) {                                                                           \
+      tl_big_seen = 0, tl_big_fail_at = k, tl_injected = 0, tl_window = 1;                   \
+      const core_status st_ = (call);                                                        \
+      tl_window = 0;                                                                         \
+      if (tl_injected == 0) {                                                                \
+        cr_expect_eq(st_, CORE_OK, "%s with no failure injected: %s (%s)", what,             \
+                     core_status_str(st_), core_last_error_message());                       \
+        on_success;                                                                          \
+        break;                                                                               \
+      }                                                                                      \
+      cr_expect_eq(st_, CORE_E_OUT_OF_MEMORY, "%s, big allocation %ld failing: %s (%s)",     \
+                   what, k, core_status_str(st_), core_last_error_message());                \
+      cr_expect(tu_message_has("out of memory"), "%s: \"%s\"", what,                         \
+                core_last_error_message());                                                  \
+    }                                                                                        \
+    cr_expect_geq(k, 1, "%s made no allocation of %d bytes or more: the test is blind",     \
+                  what, (int)kBig);                                                          \
+  } while (0)
+
+Test(audio_file_alloc, libcore_buffers) {
+  const char *names[] = {"jfk_16k.wav", "jfk_16k.flac", "jfk_16k.ogg",
+                         "jfk_44k1_stereo_orig.flac"};
+  float *out = malloc(600000 * sizeof(float));
+  cr_assert_not_null(out);
+  for (size_t f = 0; f < 4; ++f) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s", TD_PATH(names[f]));
+    core_audio_info_t info = {.struct_size = sizeof info};
+    SWEEP_BIG("core_audio_info", core_audio_info(path, &info), (void)0);
+    size_t n = 99;
+    /* At the file's rate (no resampler) and resampled. */
+    SWEEP_BIG("core_audio_read", core_audio_read(path, 0, out, 600000, &n), (void)0);
+    SWEEP_BIG("core_audio_read", core_audio_read(path, 8000, out, 600000, &n),
+              cr_expect_eq(n, 88000));
+  }
+  free(out);
+}
+
+Test(audio_file_alloc, libsndfile_open) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s", TD_PATH("jfk_16k.wav"));
+  core_audio_info_t info = {.struct_size = sizeof info};
+  tl_big_fail_at = -1, tl_injected = 0, tl_fail_sf_open = 1, tl_window = 1;
+  AF_ERR(CORE_E_OUT_OF_MEMORY, "core_audio_info", "out of memory in libsndfile",
+         core_audio_info(path, &info));
+  tl_window = 0;
+  cr_expect_eq(tl_injected, 1, "no allocation failed inside sf_open_fd");
+  cr_expect(tu_message_has("jfk_16k.wav") && tu_message_has("malloc"), "%s",
+            core_last_error_message());
+
+  float out[16];
+  size_t n = 99;
+  tl_big_fail_at = -1, tl_injected = 0, tl_fail_sf_open = 1, tl_window = 1;
+  AF_ERR(CORE_E_OUT_OF_MEMORY, "core_audio_read", "out of memory in libsndfile",
+         core_audio_read(path, 16000, out, 16, &n));
+  tl_window = 0;
+  cr_expect_eq(tl_injected, 1);
+  cr_expect_eq(n, 99, "n written on an error");
+}
+
+#else
+
+Test(audio_file_alloc, fault_injection) {
+#if !CORE_TEST_AUDIO_IO
+  cr_skip_test("libcore built without audio_io: nothing is allocated");
+#else
+  cr_skip_test("fault injection needs a build without sanitizers");
+#endif
+}
+
+#endif
