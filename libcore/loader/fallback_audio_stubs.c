@@ -45,7 +45,9 @@ void core_fb_logmel_destroy(core_logmel_t *lm) { (void)lm; }
 void core_fb_logmel_stream_destroy(core_logmel_stream_t *s) { (void)s; }
 void core_fb_vad_destroy(core_vad_t *vad) { (void)vad; }
 
-/* Creation refuses and clears *out, as the library leaves it on error. */
+/* Creation refuses and sets *out to NULL, as the ring, cache and metrics
+ * stubs do (the library itself leaves *out unchanged on error): no handle
+ * can come out of the fallback. */
 core_status core_fb_logmel_create(const core_logmel_options_t *opts, core_logmel_t **out) {
   (void)opts;
   if (out != NULL) *out = NULL;
