@@ -66,6 +66,20 @@
  *     needed-size protocol); the percentiles return EMPTY as a status (an
  *     empty timer is an answer). Recording returns void and raises as
  *     usual: the status check costs nothing when the call succeeds.
+ * 11. audio.h: core_logmel_t*, core_logmel_stream_t* and core_vad_t* are
+ *     IntPtrs owned by the SafeHandles of the public LogMel, LogMelStream
+ *     and Vad (their ** outputs are IntPtr*); core_logmel_options_t,
+ *     core_vad_options_t and core_audio_info_t are the internal
+ *     NativeLogMelOptions, NativeVadOptions and NativeAudioInfo, and
+ *     core_segment_t is the public LibCore.Segment (layouts checked by a
+ *     test). The enums are LogMelMode, VadPreset and AudioFormat (the C
+ *     structs hold them as int). (core_segment_t *out, size_t cap) is a
+ *     Span<Segment>; the clips and outputs of compute_batch are float**
+ *     built by the public layer from pinned arrays. The needed-size
+ *     protocol is a status, not an exception, for core_logmel_filters,
+ *     core_logmel_compute_batch, core_vad_segments and core_audio_read
+ *     (BUFFER_TOO_SMALL); core_vad_next_segment and core_vad_open_segment
+ *     return EMPTY as a status (no segment is an answer).
  */
 
 %pragma(csharp) moduleclassmodifiers="internal static unsafe class"
@@ -466,6 +480,76 @@ CORE_CS_STATUS_RESULT(core_metrics_snapshot_export, CORE_E_BUFFER_TOO_SMALL)
 CORE_CS_STATUS_RESULT(core_metrics_percentile, CORE_E_EMPTY)
 CORE_CS_STATUS_RESULT(core_metrics_snapshot_percentile, CORE_E_EMPTY)
 
+/* ---- 11. audio (audio.h): three handles, four structs, three enums ------------- */
+
+%ignore core_logmel_options_t;
+%ignore core_vad_options_t;
+%ignore core_segment_t;
+%ignore core_audio_info_t;
+CORE_CS_INTPTR(core_logmel_t *)
+CORE_CS_INTPTR(const core_logmel_t *)
+CORE_CS_INTPTR(core_logmel_stream_t *)
+CORE_CS_INTPTR(const core_logmel_stream_t *)
+CORE_CS_INTPTR(core_vad_t *)
+CORE_CS_INTPTR(const core_vad_t *)
+CORE_CS_POINTER(core_logmel_t *, global::System.IntPtr)
+CORE_CS_POINTER(core_logmel_stream_t *, global::System.IntPtr)
+CORE_CS_POINTER(core_vad_t *, global::System.IntPtr)
+CORE_CS_POINTER(core_logmel_options_t, NativeLogMelOptions)
+CORE_CS_POINTER(const core_logmel_options_t, NativeLogMelOptions)
+CORE_CS_POINTER(core_vad_options_t, NativeVadOptions)
+CORE_CS_POINTER(const core_vad_options_t, NativeVadOptions)
+CORE_CS_POINTER(core_segment_t, Segment)
+CORE_CS_POINTER(core_audio_info_t, NativeAudioInfo)
+CORE_CS_POINTER(float *const, float*)
+CORE_CS_POINTER(const size_t, ulong)
+
+/* core_vad_segments' output; the pair typemap wins over core_segment_t * */
+CORE_CS_SPAN_PAIR(core_segment_t, Segment, Span)
+%apply (core_segment_t *SPAN_PTR, size_t SPAN_LEN) { (core_segment_t *out, size_t cap) };
+
+%rename(LogMelMode) core_logmel_mode;
+%rename(VadPreset) core_vad_preset;
+%rename(AudioFormat) core_audio_format;
+%typemap(csclassmodifiers) enum core_logmel_mode %{
+/// <summary>What <see cref="LogMel"/> does after log10(max(mel power, 1e-10))
+/// (core_logmel_mode). Values are pinned by the C ABI.</summary>
+public enum%}
+%typemap(csclassmodifiers) enum core_vad_preset %{
+/// <summary>Starting points for <see cref="VadOptions"/> (core_vad_preset). Values are
+/// pinned by the C ABI.</summary>
+public enum%}
+%typemap(csclassmodifiers) enum core_audio_format %{
+/// <summary>The container format of an audio file (core_audio_format), as
+/// <see cref="AudioFile.Info"/> reports it. Values are pinned by the C ABI.</summary>
+public enum%}
+%rename(Whisper) CORE_LOGMEL_WHISPER;
+%rename(Log10) CORE_LOGMEL_LOG10;
+%rename(Default) CORE_VAD_PRESET_DEFAULT;
+%rename(Transcribe) CORE_VAD_PRESET_TRANSCRIBE;
+%rename(Aggressive) CORE_VAD_PRESET_AGGRESSIVE;
+%rename(Other) CORE_AUDIO_FORMAT_OTHER;
+%rename(Wav) CORE_AUDIO_FORMAT_WAV;
+%rename(Flac) CORE_AUDIO_FORMAT_FLAC;
+%rename(Ogg) CORE_AUDIO_FORMAT_OGG;
+%csattributes CORE_LOGMEL_WHISPER "/// <summary>openai/whisper's log_mel_spectrogram: every value clamped to at least (maximum - 8), then (x + 4) / 4 (CORE_LOGMEL_WHISPER).</summary>";
+%csattributes CORE_LOGMEL_LOG10 "/// <summary>log10 of the mel power with the 1e-10 floor, nothing else: each frame depends only on its own samples (CORE_LOGMEL_LOG10).</summary>";
+%csattributes CORE_VAD_PRESET_DEFAULT "/// <summary>Silero VAD's defaults: threshold 0.5, min speech 250 ms, min silence 100 ms, pad 30 ms (CORE_VAD_PRESET_DEFAULT).</summary>";
+%csattributes CORE_VAD_PRESET_TRANSCRIBE "/// <summary>Long segments for transcription (faster-whisper's VadOptions): short pauses do not split, generous padding (CORE_VAD_PRESET_TRANSCRIBE).</summary>";
+%csattributes CORE_VAD_PRESET_AGGRESSIVE "/// <summary>Noisy rooms: a higher threshold and longer minimum speech (CORE_VAD_PRESET_AGGRESSIVE).</summary>";
+%csattributes CORE_AUDIO_FORMAT_OTHER "/// <summary>Another format libsndfile reads (CORE_AUDIO_FORMAT_OTHER).</summary>";
+%csattributes CORE_AUDIO_FORMAT_WAV "/// <summary>RIFF WAVE, WAVE_FORMAT_EXTENSIBLE or RF64 (CORE_AUDIO_FORMAT_WAV).</summary>";
+%csattributes CORE_AUDIO_FORMAT_FLAC "/// <summary>FLAC (CORE_AUDIO_FORMAT_FLAC).</summary>";
+%csattributes CORE_AUDIO_FORMAT_OGG "/// <summary>Ogg, e.g. Vorbis (CORE_AUDIO_FORMAT_OGG).</summary>";
+
+/* Answers, not errors: the needed-size protocol and "no segment". */
+CORE_CS_STATUS_RESULT(core_logmel_filters, CORE_E_BUFFER_TOO_SMALL)
+CORE_CS_STATUS_RESULT(core_logmel_compute_batch, CORE_E_BUFFER_TOO_SMALL)
+CORE_CS_STATUS_RESULT(core_vad_segments, CORE_E_BUFFER_TOO_SMALL)
+CORE_CS_STATUS_RESULT(core_audio_read, CORE_E_BUFFER_TOO_SMALL)
+CORE_CS_STATUS_RESULT(core_vad_next_segment, CORE_E_EMPTY)
+CORE_CS_STATUS_RESULT(core_vad_open_segment, CORE_E_EMPTY)
+
 /* Sizes this wrapper was compiled with, for the layout checks of the public
  * layer (not part of the whitelist: helpers of the wrapper itself). */
 %{
@@ -483,6 +567,10 @@ SWIGEXPORT uint64_t SWIGSTDCALL CoreCSharp_SizeOf(int what) {
   case 6: return sizeof(core_metrics_options_t);
   case 7: return sizeof(core_timer_stats_t);
   case 8: return sizeof(core_metric_label_t);
+  case 9: return sizeof(core_logmel_options_t);
+  case 10: return sizeof(core_vad_options_t);
+  case 11: return sizeof(core_segment_t);
+  case 12: return sizeof(core_audio_info_t);
   default: return 0;
   }
 }
@@ -492,7 +580,9 @@ SWIGEXPORT uint64_t SWIGSTDCALL CoreCSharp_SizeOf(int what) {
   /// <summary>sizeof of a libcore type as this wrapper was compiled:
   /// 0 core_stats_acc_t, 1 core_ring_options_t, 2 core_stats_t,
   /// 3 core_cache_options_t, 4 core_cache_stats_t, 5 core_key_t,
-  /// 6 core_metrics_options_t, 7 core_timer_stats_t, 8 core_metric_label_t.</summary>
+  /// 6 core_metrics_options_t, 7 core_timer_stats_t, 8 core_metric_label_t,
+  /// 9 core_logmel_options_t, 10 core_vad_options_t, 11 core_segment_t,
+  /// 12 core_audio_info_t.</summary>
   [global::System.Runtime.InteropServices.DllImport("core_csharp", EntryPoint="CoreCSharp_SizeOf")]
   internal static extern ulong CoreCSharp_SizeOf(int what);
 %}

@@ -60,6 +60,17 @@
  *     through core_go_metrics_create, which sets prom_buckets in a C copy of
  *     the options. capi.Core_metrics_create/_timer/_counter/_gauge are
  *     generated but not used.
+ *  9. audio: core_logmel_t *, core_logmel_stream_t * and core_vad_t * are
+ *     uintptr (C memory); core_logmel_options_t *, core_vad_options_t *,
+ *     core_segment_t * and core_audio_info_t * are unsafe.Pointer to Go
+ *     structs of the same layout (core.logMelOptions, core.vadOptions,
+ *     core.Segment, core.audioInfo; checked at compile time against the
+ *     constants of internal/capi). Scalar out-parameters (n_frames, count,
+ *     start) are one-element slices. Paths are Go strings (a C copy).
+ *     core_logmel_compute_batch takes arrays of pointers, which Go memory
+ *     may not hold: capi.Core_logmel_compute_batch is generated but not
+ *     used, and core_go_logmel_batch (below) builds those arrays in C from
+ *     one flat input slice and one flat output slice plus offsets.
  */
 
 /* ---- status: 0 or a captured error ---------------------------------------- */
@@ -405,6 +416,109 @@ core_status core_go_metrics_create(const core_metrics_options_t *opts, const dou
                                    size_t nbuckets, core_metrics_t **out);
 long long core_go_metrics_register(core_metrics_t *m, int kind, const char *strs, size_t len,
                                    size_t nlabels, core_metric_id_t *id);
+
+/* ---- audio.h ---------------------------------------------------------------- */
+
+/* The analyser, the stream and the detector are C memory held by Go as
+ * uintptr; their create functions' out-parameters are []uintptr cells. */
+%typemap(gotype) core_logmel_t *, const core_logmel_t * "uintptr"
+%typemap(in) core_logmel_t *, const core_logmel_t * %{ $1 = ($1_ltype)$input; %}
+%typemap(gotype) core_logmel_stream_t *, const core_logmel_stream_t * "uintptr"
+%typemap(in) core_logmel_stream_t *, const core_logmel_stream_t * %{ $1 = ($1_ltype)$input; %}
+%typemap(gotype) core_vad_t *, const core_vad_t * "uintptr"
+%typemap(in) core_vad_t *, const core_vad_t * %{ $1 = ($1_ltype)$input; %}
+CORE_GO_ARRAY(core_logmel_t *, []uintptr, *uintptr, out)
+CORE_GO_ARRAY(core_logmel_stream_t *, []uintptr, *uintptr, out)
+CORE_GO_ARRAY(core_vad_t *, []uintptr, *uintptr, out)
+
+/* Options, segments and file info: unsafe.Pointer to Go structs of the
+ * same layout (core.logMelOptions, core.vadOptions, core.Segment,
+ * core.audioInfo; checked at compile time). No SWIG struct wrappers. */
+%ignore core_logmel_options_t;
+%ignore core_vad_options_t;
+%ignore core_segment_t;
+%ignore core_audio_info_t;
+%typemap(gotype) core_logmel_options_t *, const core_logmel_options_t * "unsafe.Pointer"
+%typemap(in) core_logmel_options_t *, const core_logmel_options_t * %{ $1 = ($1_ltype)$input; %}
+%typemap(gotype) core_vad_options_t *, const core_vad_options_t * "unsafe.Pointer"
+%typemap(in) core_vad_options_t *, const core_vad_options_t * %{ $1 = ($1_ltype)$input; %}
+%typemap(gotype) core_segment_t * "unsafe.Pointer"
+%typemap(in) core_segment_t * %{ $1 = ($1_ltype)$input; %}
+%typemap(gotype) core_audio_info_t * "unsafe.Pointer"
+%typemap(in) core_audio_info_t * %{ $1 = ($1_ltype)$input; %}
+
+CORE_GO_ARRAY(size_t, []uint64, *uint64, n_frames)  /* scalar, or one per clip (batch) */
+CORE_GO_ARRAY(size_t, []uint64, *uint64, count)     /* filters, vad_segments */
+CORE_GO_ARRAY(uint64_t, []uint64, *uint64, start)   /* vad_open_segment */
+CORE_GO_ARRAY(const size_t, []uint64, *uint64, caps)
+CORE_GO_ARRAY(const size_t, []uint64, *uint64, clip_offs)
+CORE_GO_ARRAY(const size_t, []uint64, *uint64, out_offs)
+
+/* core_logmel_compute_batch over clips that all lie in one slice x[0, n),
+ * writing into one slice out[0, out_n): clip i is x[clip_offs[i],
+ * clip_offs[i] + lens[i]) and its output out[out_offs[i], out_offs[i] +
+ * caps[i]) (clip_offs / out_offs NULL: one after the other from the
+ * start). The two arrays of pointers that libcore takes are built here, in
+ * C memory (on the stack up to 32 clips, else malloc'd): Go may hand C the
+ * flat slices, not arrays of pointers into them. The bounds are checked
+ * again here (the Go layer checks them first). Returns 0 or a captured
+ * error, as a core_status result does. */
+%{
+static long long core_go_logmel_batch(core_logmel_t *lm, const float *x, size_t n,
+                                      const size_t *clip_offs, const size_t *lens,
+                                      size_t count, float *out, size_t out_n,
+                                      const size_t *out_offs, const size_t *caps,
+                                      size_t *n_frames) {
+  const float *cstack[32];
+  float *ostack[32];
+  const float **clips = cstack;
+  float **outs = ostack;
+  size_t i, off = 0, ooff = 0;
+  core_status st;
+  if (count > 32) {
+    clips = NULL;
+    outs = NULL;
+    if (count <= SIZE_MAX / sizeof *clips) {
+      clips = (const float **)malloc(count * sizeof *clips);
+      outs = (float **)malloc(count * sizeof *outs);
+    }
+    if (!clips || !outs) {
+      free((void *)clips);
+      free(outs);
+      return core_go_fail_msg(CORE_E_OUT_OF_MEMORY,
+                              "core_go_logmel_batch: no memory for the array pointers");
+    }
+  }
+  for (i = 0; i < count; ++i) {
+    size_t o = clip_offs ? clip_offs[i] : off;
+    size_t oo = out_offs ? out_offs[i] : ooff;
+    if (o > n || lens[i] > n - o || oo > out_n || caps[i] > out_n - oo) {
+      if (clips != cstack) {
+        free((void *)clips);
+        free(outs);
+      }
+      return core_go_fail_msg(CORE_E_INVALID_ARGUMENT,
+                              "core_go_logmel_batch: a clip or an output lies outside its slice");
+    }
+    clips[i] = x ? x + o : NULL;
+    outs[i] = out ? out + oo : NULL;
+    off = o + lens[i];
+    ooff = oo + caps[i];
+  }
+  st = core_logmel_compute_batch(lm, clips, lens, count, outs, caps, n_frames);
+  if (clips != cstack) {
+    free((void *)clips);
+    free(outs);
+  }
+  return st == CORE_OK ? 0 : core_go_fail(st);
+}
+%}
+
+%rename("%s") core_go_logmel_batch;
+long long core_go_logmel_batch(core_logmel_t *lm, const float *x, size_t n,
+                               const size_t *clip_offs, const size_t *lens, size_t count,
+                               float *out, size_t out_n, const size_t *out_offs,
+                               const size_t *caps, size_t *n_frames);
 
 /* ---- Go-only helpers ------------------------------------------------------- */
 

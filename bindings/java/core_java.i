@@ -6,7 +6,8 @@
  * CoreNative (one static method per whitelisted C function, C names kept)
  * and CoreNativeJNI. The public API is the hand-written layer in
  * bindings/java/src/dev/libcore (Core, CoreArrays, Pcm, Stats, Reductions,
- * Batch, StatsAccumulator, RingBuffer, EncoderCache, Metrics), which checks what only Java can
+ * Batch, StatsAccumulator, RingBuffer, EncoderCache, Metrics, LogMel,
+ * LogMelStream, Vad, AudioFile), which checks what only Java can
  * check and allocates outputs.
  *
  * Rules of the raw layer:
@@ -407,5 +408,59 @@ JCORE_SCALAR_OUT(size_t, ready)
 %ignore core_metrics_export;
 %ignore core_metrics_snapshot_export;
 /* core_now_ns() is wrapped as declared: uint64_t is a Java long. */
+
+/* ---- audio.h ----------------------------------------------------------------- */
+
+/* dev.libcore.LogMel, LogMelStream, Vad and AudioFile are the public classes
+ * (with LogMelOptions, VadOptions, MelSpectrogram, Segment, AudioInfo). The
+ * calls that take options, Java arrays of unknown output size, segments or
+ * file information go through jni/jcore_audio.h (declared in
+ * core_java_extra.i): options travel as double[8] on top of libcore's own
+ * _init/_preset, outputs are sized by the helper (BUFFER_TOO_SMALL never
+ * reaches Java unless the caller chose the capacity), CORE_E_EMPTY of
+ * next_segment/open_segment is a result, and pushes of long arrays go in
+ * critical pieces. The rest is wrapped as declared, with the handles as
+ * Java longs and n_frames as the Java return value. */
+%ignore core_logmel_mode;
+%ignore core_logmel_options_t;
+%ignore core_segment_t;
+%ignore core_vad_preset;
+%ignore core_vad_options_t;
+%ignore core_audio_format;
+%ignore core_audio_info_t;
+%ignore core_logmel_options_init;
+%ignore core_logmel_create;
+%ignore core_logmel_filters;
+%ignore core_logmel_compute;
+%ignore core_logmel_compute_batch;
+%ignore core_logmel_stream_create;
+%ignore core_logmel_stream_push;
+%ignore core_vad_options_init;
+%ignore core_vad_options_preset;
+%ignore core_vad_create;
+%ignore core_vad_push;
+%ignore core_vad_next_segment;
+%ignore core_vad_open_segment;
+%ignore core_vad_segments;
+%ignore core_audio_info;
+%ignore core_audio_read;
+/* Wrapped as declared: core_logmel_destroy, core_logmel_frames,
+ * core_logmel_stream_destroy / _flush / _read / _available / _reset,
+ * core_vad_destroy / _flush / _reset. */
+
+/* The handles: Java longs (jni/jcore_audio.h). */
+%define JCORE_AUDIO_HANDLE(CTYPE)
+%typemap(jni) CTYPE *, const CTYPE * "jlong"
+%typemap(jtype) CTYPE *, const CTYPE * "long"
+%typemap(jstype) CTYPE *, const CTYPE * "long"
+%typemap(javain) CTYPE *, const CTYPE * "$javainput"
+%typemap(in) CTYPE *, const CTYPE * %{ $1 = ($1_ltype)(intptr_t)$input; %}
+%enddef
+JCORE_AUDIO_HANDLE(core_logmel_t)
+JCORE_AUDIO_HANDLE(core_logmel_stream_t)
+JCORE_AUDIO_HANDLE(core_vad_t)
+
+/* frame counts (core_logmel_frames, _stream_read, _stream_available): the Java return value */
+JCORE_SCALAR_OUT(size_t, n_frames)
 
 %include "java/core_java_extra.i"

@@ -302,3 +302,76 @@ core_status jcore_metrics_merge(JNIEnv *env, core_metrics_t *dst_m, core_metrics
 /* result: Object[1] receiving the UTF-8 text as byte[] */
 core_status jcore_metrics_export(JNIEnv *env, core_metrics_t *m, core_metrics_snapshot_t *s, int format, int flags,
                                  jobjectArray result);
+
+/* ---- audio (jni/jcore_audio.h) ----------------------------------------------------- */
+
+%{
+#include "jcore_audio.h"
+%}
+
+/* direct output buffers with their capacity (compute, audio file reads) */
+%apply (float *BUF, size_t LEN) { (float *outb, size_t cap) };
+
+CORE_WRAP(jcore_logmel_options_init)
+CORE_WRAP(jcore_logmel_create)
+CORE_WRAP(jcore_logmel_stream_create)
+CORE_WRAP(jcore_logmel_filters)
+CORE_WRAP(jcore_logmel_compute_into)
+CORE_WRAP(jcore_logmel_compute_new)
+CORE_WRAP(jcore_logmel_compute_direct)
+CORE_WRAP(jcore_logmel_compute_batch)
+CORE_WRAP(jcore_logmel_stream_push_array)
+CORE_WRAP(jcore_logmel_stream_push_direct)
+CORE_WRAP(jcore_vad_options)
+CORE_WRAP(jcore_vad_create)
+CORE_WRAP(jcore_vad_push_array)
+CORE_WRAP(jcore_vad_push_direct)
+CORE_WRAP(jcore_vad_next_segment)
+CORE_WRAP(jcore_vad_open_segment)
+CORE_WRAP(jcore_vad_segments)
+CORE_WRAP(jcore_vad_segments_direct)
+CORE_WRAP(jcore_audio_info)
+CORE_WRAP(jcore_audio_read_count)
+CORE_WRAP(jcore_audio_read)
+CORE_WRAP(jcore_audio_read_direct)
+/* options double[8] {sample_rate, n_fft, hop, n_mels, fmin, fmax, mode, window_frames}: libcore's defaults */
+core_status jcore_logmel_options_init(JNIEnv *env, jdoubleArray out);
+/* the handle written to a long[1] */
+core_status jcore_logmel_create(JNIEnv *env, jdoubleArray options, jlongArray handle);
+core_status jcore_logmel_stream_create(JNIEnv *env, jdoubleArray options, jlongArray handle);
+/* result: Object[1] receiving float[n_mels * (n_fft / 2 + 1)] */
+core_status jcore_logmel_filters(JNIEnv *env, core_logmel_t *lm, jobjectArray result);
+/* the frame count; out: the caller's float[] (capacity its length) */
+core_status jcore_logmel_compute_into(JNIEnv *env, core_logmel_t *lm, jfloatArray samples, size_t n_mels,
+                                      jfloatArray out, size_t *n_frames);
+/* the frame count; result: Object[1] receiving a new float[n_mels * n_frames] */
+core_status jcore_logmel_compute_new(JNIEnv *env, core_logmel_t *lm, jfloatArray samples, size_t n_mels,
+                                     jobjectArray result, size_t *n_frames);
+core_status jcore_logmel_compute_direct(core_logmel_t *lm, const float *xb, size_t n, float *outb, size_t cap,
+                                        size_t *n_frames);
+/* outs: Object[count] receiving a float[] per clip; n_frames: long[count] */
+core_status jcore_logmel_compute_batch(JNIEnv *env, core_logmel_t *lm, jcore_float_arrays clips, size_t n_mels,
+                                       jobjectArray outs, jlongArray n_frames);
+core_status jcore_logmel_stream_push_array(JNIEnv *env, core_logmel_stream_t *s, jfloatArray x, size_t off,
+                                           size_t len);
+core_status jcore_logmel_stream_push_direct(core_logmel_stream_t *s, const float *xb, size_t n);
+/* preset -1: core_vad_options_init; options double[8] {sample_rate, frame_ms, threshold, neg_threshold,
+ * min_speech_ms, min_silence_ms, speech_pad_ms, max_speech_ms} */
+core_status jcore_vad_options(JNIEnv *env, int preset, jdoubleArray out);
+core_status jcore_vad_create(JNIEnv *env, jdoubleArray options, jlongArray handle);
+core_status jcore_vad_push_array(JNIEnv *env, core_vad_t *vad, jfloatArray x, size_t off, size_t len);
+core_status jcore_vad_push_direct(core_vad_t *vad, const float *xb, size_t n);
+/* out: long[2] {start, end} / long[1] {start}; the Java return value is 1 when found, 0 when none */
+core_status jcore_vad_next_segment(JNIEnv *env, core_vad_t *vad, jlongArray out, size_t *found);
+core_status jcore_vad_open_segment(JNIEnv *env, core_vad_t *vad, jlongArray out, size_t *found);
+/* result: Object[1] receiving long[2 * count] {start0, end0, start1, end1, ...} */
+core_status jcore_vad_segments(JNIEnv *env, jfloatArray x, jdoubleArray options, jobjectArray result);
+core_status jcore_vad_segments_direct(const float *xb, size_t n, JNIEnv *env, jdoubleArray options,
+                                      jobjectArray result);
+/* out: long[6] {sample_rate, channels, frames, duration bits, format, bits} */
+core_status jcore_audio_info(JNIEnv *env, const char *path, jlongArray out);
+/* the sample count at target_rate (0: the file's) */
+core_status jcore_audio_read_count(const char *path, int target_rate, size_t *n);
+/* result: Object[1] receiving the samples as float[] */
+core_status jcore_audio_read(JNIEnv *env, const char *path, int target_rate, jobjectArray result);
+core_status jcore_audio_read_direct(const char *path, int target_rate, float *outb, size_t cap, size_t *n);

@@ -1,4 +1,4 @@
-// LibCore from C#: arrays, statistics, PCM, batches, a ring buffer, the encoder cache, metrics and errors in one page.
+// LibCore from C#: arrays, statistics, PCM, batches, a ring buffer, the encoder cache, metrics, audio and errors in one page.
 // Run:  ninja -C <builddir> csharp-example   (see bindings/csharp/README.md)
 using System;
 using System.Linq;
@@ -82,6 +82,35 @@ using (var metrics = new Metrics())
     Console.WriteLine($"metrics: {stage.GetStats().Count} timings, p50 {stage.Percentile(0.5)} ns, " +
                       $"p99 {stage.Percentile(0.99)} ns, {calls.Value} calls, " +
                       $"{metrics.Export().Split('\n').Count(l => l.StartsWith("lid_encoder_forward_seconds_bucket"))} buckets exported");
+}
+
+// Audio front end: Whisper's log-mel spectrogram (offline and streaming) and voice activity detection.
+float[] voice = new float[16000 * 3];                           // quiet, a voiced sound from 1 s to 2 s, quiet
+var rng = new Random(1);
+for (int i = 0; i < voice.Length; ++i)
+{
+    voice[i] = 1e-3f * (float)(rng.NextDouble() - 0.5);
+    if (i >= 16000 && i < 32000)
+        for (int h = 1; h <= 20; ++h)                           // a 140 Hz buzz with its harmonics
+            voice[i] += 0.05f / h * MathF.Sin(2 * MathF.PI * 140 * h * i / 16000f);
+}
+using (var logMel = new LogMel())                                // 16 kHz, n_fft 400, hop 160, 80 bands
+{
+    LogMelSpectrogram mel = logMel.Compute(voice);               // mel-major, like Whisper's (80, 3000)
+    using var stream = new LogMelStream(new LogMelOptions { Mode = LogMelMode.Log10 });
+    stream.Push(voice.AsSpan(0, 10000));                         // any chunk sizes
+    stream.Push(voice.AsSpan(10000));
+    stream.Flush();
+    float[] streamed = stream.Read(int.MaxValue);                // frame-major: frames x 80
+    Console.WriteLine($"log-mel: {mel.NMels} x {mel.NFrames}, streamed {streamed.Length / stream.NMels} frames");
+}
+foreach (Segment seg in Vad.Segments(voice, VadOptions.Default))
+    Console.WriteLine($"vad: speech from {seg.StartSeconds(16000):F2} s to {seg.EndSeconds(16000):F2} s");
+if (args.Length > 0)                                             // dotnet LibCoreExample.dll some.wav
+{
+    AudioInfo info = AudioFile.Info(args[0]);
+    float[] file = AudioFile.Read(args[0], targetRate: 16000);  // mono float32, resampled
+    Console.WriteLine($"{args[0]}: {info.Format}, {info.SampleRate} Hz, {info.Channels} ch, {info.Duration:F2} s -> {file.Length} samples");
 }
 
 // Errors carry libcore's status and message.

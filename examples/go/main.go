@@ -1,7 +1,8 @@
 // Command example shows the Go binding of libcore on a short synthetic
 // audio clip: PCM conversion, a one-pass summary, signal measures, a
 // percentile, frame statistics, a ring buffer, an encoder cache, metrics,
-// array creation and error handling.
+// a log-mel spectrogram, voice activity detection, array creation and error
+// handling.
 //
 // Run it from the build tree (see bindings/go/README.md):
 //
@@ -151,6 +152,37 @@ func run() error {
 	}
 	fmt.Printf("metrics: %d timed calls; Prometheus export has lid_encoder_forward_seconds_count: %v\n",
 		ms.Count, strings.Contains(prom, "lid_encoder_forward_seconds_count 3"))
+
+	// The speech front end: Whisper's log-mel spectrogram of the tone, and
+	// voice activity detection on 0.5 s of silence, the tone, 0.5 s of
+	// silence.
+	lm, err := core.NewLogMel(core.DefaultLogMelOptions())
+	if err != nil {
+		return err
+	}
+	defer lm.Close()
+	spec, err := lm.Compute(x)
+	if err != nil {
+		return err
+	}
+	loudest := 0
+	for m := 0; m < spec.NMels; m++ {
+		if spec.At(m, spec.NFrames/2) > spec.At(loudest, spec.NFrames/2) {
+			loudest = m
+		}
+	}
+	fmt.Printf("log-mel: %d bands x %d frames; the 440 Hz tone is loudest in band %d\n",
+		spec.NMels, spec.NFrames, loudest)
+	clip := make([]float32, rate/2, rate+len(x))
+	clip = append(append(clip, x...), make([]float32, rate/2)...)
+	segs, err := core.VADSegments(clip, core.DefaultVADOptions())
+	if err != nil {
+		return err
+	}
+	for _, sg := range segs {
+		a, b := sg.Seconds(rate)
+		fmt.Printf("VAD: speech from %.2f s to %.2f s (padding included)\n", a, b)
+	}
 
 	// A gain of 1.5 and back to PCM: the clipped count reports the
 	// saturation instead of hiding it.

@@ -222,6 +222,13 @@ public class CoverageTests
         "core_metrics_snapshot_gauge", "core_metrics_snapshot_timer_stats",
         "core_metrics_snapshot_percentile", "core_metrics_snapshot_merge", "core_metrics_merge_snapshot",
         "core_metrics_merge", "core_metrics_export", "core_metrics_snapshot_export",
+        "core_logmel_options_init", "core_logmel_create", "core_logmel_destroy", "core_logmel_frames",
+        "core_logmel_filters", "core_logmel_compute", "core_logmel_compute_batch",
+        "core_logmel_stream_create", "core_logmel_stream_destroy", "core_logmel_stream_push",
+        "core_logmel_stream_flush", "core_logmel_stream_read", "core_logmel_stream_available",
+        "core_logmel_stream_reset", "core_vad_options_init", "core_vad_options_preset", "core_vad_create",
+        "core_vad_destroy", "core_vad_push", "core_vad_flush", "core_vad_next_segment",
+        "core_vad_open_segment", "core_vad_reset", "core_vad_segments", "core_audio_info", "core_audio_read",
     };
 
     [Fact]

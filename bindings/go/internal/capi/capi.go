@@ -102,3 +102,68 @@ const (
 	MetricsMaxLabels      = C.CORE_METRICS_MAX_LABELS
 	MetricsMaxPromBuckets = C.CORE_METRICS_MAX_PROM_BUCKETS
 )
+
+// The layouts of the audio structs, checked against core.logMelOptions,
+// core.vadOptions, core.Segment and core.audioInfo: every field's offset
+// and size, so that a change to include/core/audio.h fails the build of
+// package core instead of corrupting memory.
+const (
+	LogMelOptionsSize         = unsafe.Sizeof(C.core_logmel_options_t{})
+	LogMelOptionsOffSize      = unsafe.Offsetof(C.core_logmel_options_t{}.struct_size)
+	LogMelOptionsOffRate      = unsafe.Offsetof(C.core_logmel_options_t{}.sample_rate)
+	LogMelOptionsOffNFFT      = unsafe.Offsetof(C.core_logmel_options_t{}.n_fft)
+	LogMelOptionsOffHop       = unsafe.Offsetof(C.core_logmel_options_t{}.hop)
+	LogMelOptionsOffNMels     = unsafe.Offsetof(C.core_logmel_options_t{}.n_mels)
+	LogMelOptionsOffFMin      = unsafe.Offsetof(C.core_logmel_options_t{}.fmin)
+	LogMelOptionsOffFMax      = unsafe.Offsetof(C.core_logmel_options_t{}.fmax)
+	LogMelOptionsOffMode      = unsafe.Offsetof(C.core_logmel_options_t{}.mode)
+	LogMelOptionsOffWindow    = unsafe.Offsetof(C.core_logmel_options_t{}.window_frames)
+	LogMelOptionsRateSize     = unsafe.Sizeof(C.core_logmel_options_t{}.sample_rate)
+	LogMelOptionsModeSize     = unsafe.Sizeof(C.core_logmel_options_t{}.mode)
+	LogMelOptionsWindowSize   = unsafe.Sizeof(C.core_logmel_options_t{}.window_frames)
+	LogMelOptionsFMinSize     = unsafe.Sizeof(C.core_logmel_options_t{}.fmin)
+	VADOptionsSize            = unsafe.Sizeof(C.core_vad_options_t{})
+	VADOptionsOffSize         = unsafe.Offsetof(C.core_vad_options_t{}.struct_size)
+	VADOptionsOffRate         = unsafe.Offsetof(C.core_vad_options_t{}.sample_rate)
+	VADOptionsOffFrameMs      = unsafe.Offsetof(C.core_vad_options_t{}.frame_ms)
+	VADOptionsOffThreshold    = unsafe.Offsetof(C.core_vad_options_t{}.threshold)
+	VADOptionsOffNegThreshold = unsafe.Offsetof(C.core_vad_options_t{}.neg_threshold)
+	VADOptionsOffMinSpeech    = unsafe.Offsetof(C.core_vad_options_t{}.min_speech_ms)
+	VADOptionsOffMinSilence   = unsafe.Offsetof(C.core_vad_options_t{}.min_silence_ms)
+	VADOptionsOffPad          = unsafe.Offsetof(C.core_vad_options_t{}.speech_pad_ms)
+	VADOptionsOffMaxSpeech    = unsafe.Offsetof(C.core_vad_options_t{}.max_speech_ms)
+	VADOptionsRateSize        = unsafe.Sizeof(C.core_vad_options_t{}.sample_rate)
+	VADOptionsThresholdSize   = unsafe.Sizeof(C.core_vad_options_t{}.threshold)
+	VADOptionsMaxSpeechSize   = unsafe.Sizeof(C.core_vad_options_t{}.max_speech_ms)
+	SegmentSize               = unsafe.Sizeof(C.core_segment_t{})
+	SegmentOffStart           = unsafe.Offsetof(C.core_segment_t{}.start)
+	SegmentOffEnd             = unsafe.Offsetof(C.core_segment_t{}.end)
+	SegmentStartSize          = unsafe.Sizeof(C.core_segment_t{}.start)
+	AudioInfoSize             = unsafe.Sizeof(C.core_audio_info_t{})
+	AudioInfoOffSize          = unsafe.Offsetof(C.core_audio_info_t{}.struct_size)
+	AudioInfoOffRate          = unsafe.Offsetof(C.core_audio_info_t{}.sample_rate)
+	AudioInfoOffChannels      = unsafe.Offsetof(C.core_audio_info_t{}.channels)
+	AudioInfoOffFrames        = unsafe.Offsetof(C.core_audio_info_t{}.frames)
+	AudioInfoOffDuration      = unsafe.Offsetof(C.core_audio_info_t{}.duration)
+	AudioInfoOffFormat        = unsafe.Offsetof(C.core_audio_info_t{}.format)
+	AudioInfoOffBits          = unsafe.Offsetof(C.core_audio_info_t{}.bits)
+	AudioInfoRateSize         = unsafe.Sizeof(C.core_audio_info_t{}.sample_rate)
+	AudioInfoFramesSize       = unsafe.Sizeof(C.core_audio_info_t{}.frames)
+	AudioInfoFormatSize       = unsafe.Sizeof(C.core_audio_info_t{}.format)
+	AudioInfoBitsSize         = unsafe.Sizeof(C.core_audio_info_t{}.bits)
+)
+
+// The audio enums and limits of include/core/audio.h (pinned values),
+// checked against the constants of package core.
+const (
+	LogMelWhisper       = C.CORE_LOGMEL_WHISPER
+	LogMelLog10         = C.CORE_LOGMEL_LOG10
+	LogMelMaxFFT        = C.CORE_LOGMEL_MAX_FFT
+	VADPresetDefault    = C.CORE_VAD_PRESET_DEFAULT
+	VADPresetTranscribe = C.CORE_VAD_PRESET_TRANSCRIBE
+	VADPresetAggressive = C.CORE_VAD_PRESET_AGGRESSIVE
+	AudioFormatOther    = C.CORE_AUDIO_FORMAT_OTHER
+	AudioFormatWAV      = C.CORE_AUDIO_FORMAT_WAV
+	AudioFormatFLAC     = C.CORE_AUDIO_FORMAT_FLAC
+	AudioFormatOGG      = C.CORE_AUDIO_FORMAT_OGG
+)

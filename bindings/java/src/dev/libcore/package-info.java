@@ -10,10 +10,15 @@
  * float32 file), {@link dev.libcore.StatsAccumulator} (a stream summarized
  * chunk by chunk), {@link dev.libcore.RingBuffer} (a lock-free audio ring),
  * {@link dev.libcore.EncoderCache} (a concurrent LRU of float32 tensors with
- * single-flight getOrCompute) and {@link dev.libcore.Core} (version, SIMD target, threads). Every method
+ * single-flight getOrCompute), {@link dev.libcore.LogMel} and
+ * {@link dev.libcore.LogMelStream} (Whisper log-mel spectrograms, offline,
+ * batched and streaming), {@link dev.libcore.Vad} (voice activity
+ * detection), {@link dev.libcore.AudioFile} (WAV, FLAC, Ogg to mono float32)
+ * and {@link dev.libcore.Core} (version, SIMD target, threads). Every method
  * is safe to call from any number of threads, except that a
  * {@link dev.libcore.RingBuffer} takes one producer thread and one consumer
- * thread at a time (checked: a second one gets a
+ * thread at a time, and a {@link dev.libcore.LogMelStream} or a
+ * {@link dev.libcore.Vad} one thread at a time (checked: a second one gets a
  * {@link java.util.ConcurrentModificationException}).
  *
  * <h2>Errors</h2>
@@ -26,8 +31,10 @@
  *       result longer than a Java array, a heap, foreign-byte-order or
  *       misaligned buffer where a direct one is needed;</li>
  *   <li>{@link java.nio.ReadOnlyBufferException}: a read-only output buffer;</li>
- *   <li>{@link java.lang.IllegalStateException}: a {@link dev.libcore.RingBuffer}
- *       or {@link dev.libcore.EncoderCache} used after {@code close()};</li>
+ *   <li>{@link java.lang.IllegalStateException}: a {@link dev.libcore.RingBuffer},
+ *       {@link dev.libcore.EncoderCache}, {@link dev.libcore.LogMel},
+ *       {@link dev.libcore.LogMelStream} or {@link dev.libcore.Vad} used after
+ *       {@code close()};</li>
  *   <li>{@link dev.libcore.CoreException}: everything libcore itself refuses
  *       (step 0, a non-finite bound, q outside [0, 100], min of an empty
  *       array...), with libcore's status and message. A failed call never
