@@ -138,6 +138,13 @@ struct Decoder::Impl {
 
   bool open_fd(FileError *err);
   bool open_sf(FileError *err);
+
+  std::uint64_t vpos = 0;  // libsndfile's position in the file (virtual I/O)
+  static sf_count_t vio_length(void *user);
+  static sf_count_t vio_seek(sf_count_t offset, int whence, void *user);
+  static sf_count_t vio_read(void *ptr, sf_count_t count, void *user);
+  static sf_count_t vio_write(const void *ptr, sf_count_t count, void *user);
+  static sf_count_t vio_tell(void *user);
   bool check_complete(FileError *err);
 };
 
@@ -169,17 +176,55 @@ bool Decoder::Impl::open_fd(FileError *err) {
   return true;
 }
 
-// A libsndfile handle on fd, from the start of the file; info filled.
+// libsndfile reads the file through these callbacks (virtual I/O) rather
+// than through sf_open_fd: libsndfile 1.2.0's sf_open_fd closes the
+// descriptor when the open fails even when told not to (libsndfile issue
+// #949), and the second close, ours, could then hit a descriptor another
+// thread had just been given. With virtual I/O libsndfile never sees fd;
+// reads are preads at the handle's own position, so nothing else can move
+// it.
+sf_count_t Decoder::Impl::vio_length(void *user) {
+  return static_cast<sf_count_t>(static_cast<Impl *>(user)->size);
+}
+sf_count_t Decoder::Impl::vio_seek(sf_count_t offset, int whence, void *user) {
+  Impl &d = *static_cast<Impl *>(user);
+  const sf_count_t base = whence == SEEK_SET   ? 0
+                          : whence == SEEK_CUR ? static_cast<sf_count_t>(d.vpos)
+                                               : static_cast<sf_count_t>(d.size);
+  if (offset > 0 && base > SF_COUNT_MAX - offset) return -1;
+  const sf_count_t to = base + offset;
+  if (to < 0) return -1;
+  d.vpos = static_cast<std::uint64_t>(to);
+  return to;
+}
+sf_count_t Decoder::Impl::vio_read(void *ptr, sf_count_t count, void *user) {
+  Impl &d = *static_cast<Impl *>(user);
+  char *dst = static_cast<char *>(ptr);
+  sf_count_t got = 0;
+  while (got < count) {
+    const ssize_t r = pread(d.fd, dst + got, static_cast<std::size_t>(count - got),
+                            static_cast<off_t>(d.vpos));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;  // end of file, or an error libsndfile sees as a short read
+    got += r;
+    d.vpos += static_cast<std::uint64_t>(r);
+  }
+  return got;
+}
+sf_count_t Decoder::Impl::vio_write(const void *, sf_count_t, void *) { return 0; }
+sf_count_t Decoder::Impl::vio_tell(void *user) {
+  return static_cast<sf_count_t>(static_cast<Impl *>(user)->vpos);
+}
+
+// A libsndfile handle on the file, from its start; info filled.
 bool Decoder::Impl::open_sf(FileError *err) {
   SF_INFO si;
   std::memset(&si, 0, sizeof si);  // SFM_READ wants format 0
+  SF_VIRTUAL_IO vio = {vio_length, vio_seek, vio_read, vio_write, vio_tell};
   {
     std::lock_guard<std::mutex> lock(open_mutex);
-    if (lseek(fd, 0, SEEK_SET) != 0)
-      return err->set(CORE_E_IO, "cannot seek in " + quoted(path) + ": " +
-                                     errno_text(errno));
-    // close_desc false: fd stays ours, open or closed by Impl alone.
-    sf = sf_open_fd(fd, SFM_READ, &si, SF_FALSE);
+    vpos = 0;
+    sf = sf_open_virtual(&vio, SFM_READ, &si, this);
     if (sf == nullptr) {
       const int code = sf_error(nullptr);
       const std::string why = sf_strerror(nullptr);

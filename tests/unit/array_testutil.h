@@ -14,6 +14,7 @@
 
 #include <core/core.h>
 
+#include "test_status.h"
 #include "testutil.h"
 
 #define BOTH(name)                     \
@@ -24,27 +25,6 @@
 #define DT(name, ...) (f64 ? core_##name##_f64(__VA_ARGS__) : core_##name##_f32(__VA_ARGS__))
 #define FN(base) (f64 ? base "_f64" : base "_f32")
 
-/* Exact status, and a last-error message that is non-empty (fn NULL) or names
- * fn. Expect, not assert, so one test reports every bad error path. */
-#define ERR(want, fn, call)                                                                \
-  do {                                                                                     \
-    core_status st_ = (call);                                                              \
-    const char *fn_ = (fn);                                                                \
-    cr_expect_eq(st_, (want), "%s -> %s, want %s", #call, core_status_str(st_),            \
-                 core_status_str(want));                                                   \
-    cr_expect(tu_message_has(fn_), "%s: message \"%s\" should %s%s", #call,                \
-              core_last_error_message(), fn_ ? "name " : "be non-empty", fn_ ? fn_ : "");  \
-  } while (0)
-#define OK(call)                                                                           \
-  do {                                                                                     \
-    core_status st_ = (call);                                                              \
-    cr_assert_eq(st_, CORE_OK, "%s -> %s (%s)", #call, core_status_str(st_),               \
-                 core_last_error_message());                                               \
-  } while (0)
-/* Criterion reports every assertion made, so hot loops assert only on failure. */
-#define CHECK(cond, ...) \
-  do { if (!(cond)) cr_assert_fail(__VA_ARGS__); } while (0)
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 #define SENT 0xA5
 static inline size_t esz(int f64) { return f64 ? sizeof(double) : sizeof(float); }

@@ -1,6 +1,6 @@
 /* Unit tests for CORE_E_OUT_OF_MEMORY in core_audio_info and
  * core_audio_read, by fault injection: this executable defines malloc,
- * calloc, realloc, C++'s operator new and libsndfile's sf_open_fd (ELF
+ * calloc, realloc, C++'s operator new and libsndfile's sf_open_virtual (ELF
  * interposition: libcore.so and the libraries it loads resolve them here
  * first) and, while a window is open on the calling thread, makes chosen
  * allocations fail.
@@ -12,7 +12,7 @@
  *    The k-th such allocation throws std::bad_alloc, for every k until the
  *    call no longer reaches one; each must give CORE_E_OUT_OF_MEMORY
  *    ("out of memory"), never a crash or another code.
- *  - the first allocation inside libsndfile's sf_open_fd: libsndfile
+ *  - the first allocation inside libsndfile's sf_open_virtual: libsndfile
  *    reports it as "Internal malloc () failed.", which must become
  *    CORE_E_OUT_OF_MEMORY as well.
  * Other allocations inside libsndfile, libFLAC and libsoxr are not
@@ -52,7 +52,7 @@ extern void *__libc_realloc(void *, size_t);
 static __thread int tl_window;       /* injection on, on this thread */
 static __thread long tl_big_seen;    /* operator new >= kBig in the window */
 static __thread long tl_big_fail_at; /* the one to fail (-1: none) */
-static __thread int tl_in_sf_open;   /* inside sf_open_fd */
+static __thread int tl_in_sf_open;   /* inside sf_open_virtual */
 static __thread int tl_fail_sf_open; /* fail the first allocation there */
 static __thread int tl_injected;     /* failures injected */
 
@@ -102,20 +102,36 @@ void *_Znwm(size_t n) {
 }
 
 /* libsndfile's open, wrapped to mark the allocations it makes. */
-typedef void *(*sf_open_fd_fn)(int, int, void *, int);
-static sf_open_fd_fn real_sf_open_fd;
-void *sf_open_fd(int fd, int mode, void *info, int close_desc);
-void *sf_open_fd(int fd, int mode, void *info, int close_desc) {
+typedef void *(*sf_open_virtual_fn)(void *, int, void *, void *);
+static sf_open_virtual_fn real_sf_open_virtual;
+void *sf_open_virtual(void *vio, int mode, void *info, void *user);
+void *sf_open_virtual(void *vio, int mode, void *info, void *user) {
   tl_in_sf_open = 1;
-  void *r = real_sf_open_fd(fd, mode, info, close_desc);
+  void *r = real_sf_open_virtual(vio, mode, info, user);
   tl_in_sf_open = 0;
+  return r;
+}
+
+/* close() wrapped to catch a descriptor closed twice: libsndfile 1.2.0's
+ * sf_open_fd closes the caller's descriptor on a failed open even when told
+ * not to (its issue #949), and a second close by libcore could then close
+ * a descriptor another thread had just opened. libcore gives libsndfile
+ * virtual I/O instead; this proves no close in libcore's calls fails with
+ * EBADF. */
+typedef int (*close_fn)(int);
+static close_fn real_close;
+static __thread int tl_bad_closes;
+int close(int fd) {
+  if (real_close == NULL) real_close = (close_fn)dlsym(RTLD_NEXT, "close");
+  const int r = real_close(fd);
+  if (r != 0 && errno == EBADF) tl_bad_closes++;
   return r;
 }
 
 static void setup(void) {
   /* Resolved before any window opens (dlsym may allocate). */
-  real_sf_open_fd = (sf_open_fd_fn)dlsym(RTLD_NEXT, "sf_open_fd");
-  cr_assert_not_null(real_sf_open_fd, "libsndfile's sf_open_fd not found");
+  real_sf_open_virtual = (sf_open_virtual_fn)dlsym(RTLD_NEXT, "sf_open_virtual");
+  cr_assert_not_null(real_sf_open_virtual, "libsndfile's sf_open_virtual not found");
   if (real_new == NULL) real_new = (new_fn)dlsym(RTLD_NEXT, "_Znwm");
   cr_assert_not_null(real_new, "libstdc++'s operator new not found");
 }
@@ -173,7 +189,7 @@ Test(audio_file_alloc, libsndfile_open) {
   AF_ERR(CORE_E_OUT_OF_MEMORY, "core_audio_info", "out of memory in libsndfile",
          core_audio_info(path, &info));
   tl_window = 0;
-  cr_expect_eq(tl_injected, 1, "no allocation failed inside sf_open_fd");
+  cr_expect_eq(tl_injected, 1, "no allocation failed inside sf_open_virtual");
   cr_expect(tu_message_has("jfk_16k.wav") && tu_message_has("malloc"), "%s",
             core_last_error_message());
 
@@ -185,6 +201,22 @@ Test(audio_file_alloc, libsndfile_open) {
   tl_window = 0;
   cr_expect_eq(tl_injected, 1);
   cr_expect_eq(n, 99, "n written on an error");
+}
+
+Test(audio_file_alloc, no_descriptor_is_closed_twice) {
+  af_dir_make();
+  char junk[100];
+  memset(junk, 'A', sizeof junk);
+  const char *bad = af_path("garbage.wav");
+  af_write_file(bad, junk, sizeof junk);
+  core_audio_info_t info = {.struct_size = sizeof info};
+  float out[16];
+  size_t n = 0;
+  tl_bad_closes = 0;
+  AF_ERR(CORE_E_FORMAT, "core_audio_info", "garbage.wav", core_audio_info(bad, &info));
+  AF_ERR(CORE_E_FORMAT, "core_audio_read", "garbage.wav", core_audio_read(bad, 16000, out, 16, &n));
+  cr_expect_eq(tl_bad_closes, 0, "%d close() calls failed with EBADF", tl_bad_closes);
+  af_dir_remove();
 }
 
 #else

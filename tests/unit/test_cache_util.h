@@ -11,31 +11,9 @@
 
 #include <core/core.h>
 
+#include "test_status.h"
 #include "testutil.h"
 
-/* Exact status plus a message naming fn. Expect, not assert. */
-#define ERR(want, fn, call)                                                               \
-  do {                                                                                    \
-    core_status st_ = (call);                                                             \
-    cr_expect_eq(st_, (want), "%s -> %s, want %s (%s)", #call, core_status_str(st_),      \
-                 core_status_str(want), core_last_error_message());                       \
-    cr_expect(tu_message_has(fn), "%s: message \"%s\" should name %s", #call,             \
-              core_last_error_message(), fn);                                             \
-  } while (0)
-#define ERRMSG(want, fn, needle, call)                                                     \
-  do {                                                                                     \
-    ERR(want, fn, call);                                                                   \
-    cr_expect(tu_message_has(needle), "%s: message \"%s\" should say \"%s\"", #call,       \
-              core_last_error_message(), needle);                                          \
-  } while (0)
-#define OK(call)                                                                          \
-  do {                                                                                    \
-    core_status st_ = (call);                                                             \
-    cr_assert_eq(st_, CORE_OK, "%s -> %s (%s)", #call, core_status_str(st_),              \
-                 core_last_error_message());                                              \
-  } while (0)
-#define CHECK(cond, ...) \
-  do { if (!(cond)) cr_assert_fail(__VA_ARGS__); } while (0)
 
 /* A clock the test moves by hand. */
 typedef struct fake_clock { uint64_t now_ms; } fake_clock;

@@ -14,34 +14,9 @@
 
 #include <core/core.h>
 
+#include "test_status.h"
 #include "testutil.h"
 
-/* Exact status plus a message naming fn. Expect, not assert, so one test
- * reports every bad error path. */
-#define ERR(want, fn, call)                                                               \
-  do {                                                                                    \
-    core_status st_ = (call);                                                             \
-    cr_expect_eq(st_, (want), "%s -> %s, want %s (%s)", #call, core_status_str(st_),      \
-                 core_status_str(want), core_last_error_message());                       \
-    cr_expect(tu_message_has(fn), "%s: message \"%s\" should name %s", #call,             \
-              core_last_error_message(), fn);                                             \
-  } while (0)
-/* As ERR, and the message also contains `needle`. */
-#define ERRMSG(want, fn, needle, call)                                               \
-  do {                                                                               \
-    ERR(want, fn, call);                                                             \
-    cr_expect(tu_message_has(needle), "%s: message \"%s\" should say \"%s\"", #call, \
-              core_last_error_message(), needle);                                    \
-  } while (0)
-#define OK(call)                                                             \
-  do {                                                                       \
-    core_status st_ = (call);                                                \
-    cr_assert_eq(st_, CORE_OK, "%s -> %s (%s)", #call, core_status_str(st_), \
-                 core_last_error_message());                                 \
-  } while (0)
-/* Criterion reports every assertion made, so loops assert only on failure. */
-#define CHECK(cond, ...) \
-  do { if (!(cond)) cr_assert_fail(__VA_ARGS__); } while (0)
 
 static inline float *lm_buf(size_t n) {
   float *p = malloc((n ? n : 1) * sizeof *p);

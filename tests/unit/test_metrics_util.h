@@ -1,7 +1,7 @@
 /* Helpers shared by the metrics suites (test_metrics*.c) and the suites of
  * what publishes into a registry (test_ring_metrics.c, test_cache_metrics.c,
- * which include their own util header first: its ERR, ERRMSG and OK are
- * kept). Test code only. */
+ * which also include their own util header; the status checks of both come
+ * from test_status.h). Test code only. */
 #ifndef CORE_TEST_METRICS_UTIL_H
 #define CORE_TEST_METRICS_UTIL_H
 
@@ -14,33 +14,8 @@
 
 #include <core/core.h>
 
+#include "test_status.h"
 #include "testutil.h"
-
-#ifndef ERR
-/* Exact status plus a message naming fn. Expect, not assert. */
-#define ERR(want, fn, call)                                                               \
-  do {                                                                                    \
-    core_status st_ = (call);                                                             \
-    cr_expect_eq(st_, (want), "%s -> %s, want %s (%s)", #call, core_status_str(st_),      \
-                 core_status_str(want), core_last_error_message());                       \
-    cr_expect(tu_message_has(fn), "%s: message \"%s\" should name %s", #call,             \
-              core_last_error_message(), fn);                                             \
-  } while (0)
-#define ERRMSG(want, fn, needle, call)                                                     \
-  do {                                                                                     \
-    ERR(want, fn, call);                                                                   \
-    cr_expect(tu_message_has(needle), "%s: message \"%s\" should say \"%s\"", #call,       \
-              core_last_error_message(), needle);                                          \
-  } while (0)
-#endif
-#ifndef OK
-#define OK(call)                                                                          \
-  do {                                                                                    \
-    core_status st_ = (call);                                                             \
-    cr_assert_eq(st_, CORE_OK, "%s -> %s (%s)", #call, core_status_str(st_),              \
-                 core_last_error_message());                                              \
-  } while (0)
-#endif
 
 static inline core_metrics_t *metrics_make(void) {
   core_metrics_t *m = NULL;

@@ -11,36 +11,9 @@
 
 #include <core/core.h>
 
+#include "test_status.h"
 #include "testutil.h"
 
-/* Exact status plus a message naming fn (NULL: any non-empty message).
- * Expect, not assert, so one test reports every bad error path. */
-#define ERR(want, fn, call)                                                               \
-  do {                                                                                    \
-    core_status st_ = (call);                                                             \
-    const char *fn_ = (fn);                                                               \
-    cr_expect_eq(st_, (want), "%s -> %s, want %s (%s)", #call, core_status_str(st_),      \
-                 core_status_str(want), core_last_error_message());                       \
-    cr_expect(tu_message_has(fn_), "%s: message \"%s\" should %s%s", #call,               \
-              core_last_error_message(), fn_ ? "name " : "be non-empty", fn_ ? fn_ : ""); \
-  } while (0)
-/* As ERR, and the message also contains `needle`. */
-#define ERRMSG(want, fn, needle, call)                                                     \
-  do {                                                                                     \
-    ERR(want, fn, call);                                                                   \
-    cr_expect(tu_message_has(needle), "%s: message \"%s\" should say \"%s\"", #call,       \
-              core_last_error_message(), needle);                                          \
-  } while (0)
-#define OK(call)                                                                          \
-  do {                                                                                    \
-    core_status st_ = (call);                                                             \
-    cr_assert_eq(st_, CORE_OK, "%s -> %s (%s)", #call, core_status_str(st_),              \
-                 core_last_error_message());                                              \
-  } while (0)
-/* Criterion reports every assertion made, so hot loops assert only on failure. */
-#define CHECK(cond, ...) \
-  do { if (!(cond)) cr_assert_fail(__VA_ARGS__); } while (0)
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static inline core_ring_t *ring_make(size_t cap, core_ring_policy policy, int mirror) {
   core_ring_options_t o;
