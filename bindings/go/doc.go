@@ -49,7 +49,8 @@
 // error does not pass for a value.
 //
 // Handle types own C memory and have a Close method that releases it:
-// RingBuffer. Close is idempotent, and any call after it returns an error
+// RingBuffer, EncoderCache, Metrics, MetricsSnapshot, LogMel, LogMelStream
+// and VAD. Close is idempotent, and any call after it returns an error
 // matching ErrClosed rather than touching freed memory.
 //
 // # Batches, streams and rings
@@ -67,5 +68,13 @@
 // libcore runs large inputs in parallel in its own oneTBB arena, sized by
 // SetNumThreads; results do not depend on the thread count. The stateful
 // types say what they allow: a StatsAcc is used by one goroutine at a
-// time, a RingBuffer by one producer and one consumer goroutine.
+// time, a RingBuffer by one producer and one consumer goroutine, a LogMel
+// by any number at once; LogMelStream and VAD serialize their calls.
+//
+// # Audio
+//
+// LogMel computes Whisper's log-mel spectrogram (offline, ComputeBatch in
+// parallel), LogMelStream the same frames as audio arrives, VAD and
+// VADSegments find speech, ReadAudio and ReadAudioInfo read WAV, FLAC and
+// Ogg files as mono float32 at any rate.
 package core
