@@ -28,7 +28,7 @@
  *  portable C implementations of every runtime, array, stats and batch
  *  function (results within the tolerances documented below), and stubs
  *  returning CORE_E_UNAVAILABLE for stateful modules that have no portable
- *  version (the ring, the cache, metrics and audio: create refuses, so no handle
+ *  version (the ring, the cache, metrics, audio and the pipeline: create refuses, so no handle
  *  exists and every call on one refuses too; queries answer 0;
  *  options_init works; the cache's key functions refuse as well; the
  *  clock, core_now_ns, works).
@@ -101,6 +101,7 @@
 #include <stdint.h>
 
 #include "core.h"
+#include "pipeline.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -117,7 +118,7 @@ typedef enum core_backend {
  * core_abi_version, which is library_abi_version because abi_version is
  * the table's own field. The behaviour, arguments and statuses are those
  * documented in core.h, array.h, stats.h, batch.h, ring.h, cache.h,
- * metrics.h and audio.h. Append-only: see
+ * metrics.h, audio.h and pipeline.h. Append-only: see
  * above. */
 typedef struct core_api_t {
   size_t struct_size;   /* sizeof the table the loader filled */
@@ -374,6 +375,30 @@ typedef struct core_api_t {
   core_status (*audio_info)(const char *path, core_audio_info_t *info);
   core_status (*audio_read)(const char *path, uint32_t target_rate, float *out, size_t cap,
                             size_t *n);
+  /* ---- pipeline (pipeline.h), since 0.1: no portable pipeline or
+   * batcher; the fallback's slots return CORE_E_UNAVAILABLE
+   * (batcher_options_init and pipeline_options_init work, pending answers
+   * 0, metrics NULL, destroy does nothing) ---- */
+  core_status (*batcher_options_init)(core_batcher_options_t *opts);
+  core_status (*batcher_create)(const core_batcher_options_t *opts, core_batcher_t **out);
+  void (*batcher_destroy)(core_batcher_t *b);
+  core_status (*batcher_add)(core_batcher_t *b, uint64_t id, uint64_t length);
+  core_status (*batcher_next)(core_batcher_t *b, uint64_t *ids, size_t cap, size_t *count,
+                              size_t *bucket);
+  core_status (*batcher_flush)(core_batcher_t *b);
+  size_t (*batcher_pending)(const core_batcher_t *b);
+  core_status (*batcher_next_deadline)(const core_batcher_t *b, uint64_t *ns);
+  core_status (*pipeline_options_init)(core_pipeline_options_t *opts);
+  core_status (*pipeline_create)(const core_pipeline_options_t *opts, core_pipeline_t **out);
+  void (*pipeline_destroy)(core_pipeline_t *p);
+  core_status (*pipeline_push_f32)(core_pipeline_t *p, const float *x, size_t n);
+  core_status (*pipeline_push_i16)(core_pipeline_t *p, const int16_t *x, size_t n);
+  core_status (*pipeline_flush)(core_pipeline_t *p);
+  core_status (*pipeline_next_event)(core_pipeline_t *p, core_event_t *ev);
+  core_status (*pipeline_submit_embedding)(core_pipeline_t *p, uint64_t window_id,
+                                           const float *embedding, size_t dim);
+  core_status (*pipeline_stats)(const core_pipeline_t *p, core_pipeline_stats_t *out);
+  core_metrics_t *(*pipeline_metrics)(const core_pipeline_t *p);
 } core_api_t;
 
 /* Non-zero when `slot` lies inside the table `api` points to. */

@@ -7,6 +7,7 @@
 #define LIBCORE_LOADER_FALLBACK_H
 
 #include <core/core.h>
+#include <core/pipeline.h>
 
 /* Thread-local message for core_fb_last_error_message(): "<fn>: <detail>". */
 void core_fb_set_error(const char *fn, const char *fmt, ...)
@@ -193,5 +194,25 @@ core_status core_fb_vad_reset(core_vad_t *vad);
 core_status core_fb_vad_segments(const float *x, size_t n, const core_vad_options_t *opts, core_segment_t *out, size_t cap, size_t *count);
 core_status core_fb_audio_info(const char *path, core_audio_info_t *info);
 core_status core_fb_audio_read(const char *path, uint32_t target_rate, float *out, size_t cap, size_t *n);
+
+/* pipeline: stubs (fallback_pipeline_stubs.c) */
+core_status core_fb_batcher_options_init(core_batcher_options_t *opts);
+core_status core_fb_batcher_create(const core_batcher_options_t *opts, core_batcher_t **out);
+void core_fb_batcher_destroy(core_batcher_t *b);
+core_status core_fb_batcher_add(core_batcher_t *b, uint64_t id, uint64_t length);
+core_status core_fb_batcher_next(core_batcher_t *b, uint64_t *ids, size_t cap, size_t *count, size_t *bucket);
+core_status core_fb_batcher_flush(core_batcher_t *b);
+size_t core_fb_batcher_pending(const core_batcher_t *b);
+core_status core_fb_batcher_next_deadline(const core_batcher_t *b, uint64_t *ns);
+core_status core_fb_pipeline_options_init(core_pipeline_options_t *opts);
+core_status core_fb_pipeline_create(const core_pipeline_options_t *opts, core_pipeline_t **out);
+void core_fb_pipeline_destroy(core_pipeline_t *p);
+core_status core_fb_pipeline_push_f32(core_pipeline_t *p, const float *x, size_t n);
+core_status core_fb_pipeline_push_i16(core_pipeline_t *p, const int16_t *x, size_t n);
+core_status core_fb_pipeline_flush(core_pipeline_t *p);
+core_status core_fb_pipeline_next_event(core_pipeline_t *p, core_event_t *ev);
+core_status core_fb_pipeline_submit_embedding(core_pipeline_t *p, uint64_t window_id, const float *embedding, size_t dim);
+core_status core_fb_pipeline_stats(const core_pipeline_t *p, core_pipeline_stats_t *out);
+core_metrics_t *core_fb_pipeline_metrics(const core_pipeline_t *p);
 
 #endif

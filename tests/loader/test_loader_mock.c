@@ -217,7 +217,7 @@ static void batch_symbol_missing_falls_back(void **state) {
   assert_table_computes(&t);
 }
 
-/* The slot list covers the table, in order: ... stats, batch, ring, cache, metrics, audio. */
+/* The slot list covers the table, in order: ... ring, cache, metrics, audio, pipeline. */
 static void slot_list_is_the_table(void **state) {
   size_t i;
   (void)state;
@@ -243,7 +243,13 @@ static void slot_list_is_the_table(void **state) {
   assert_string_equal(core_loader_slots[155].symbol, "core_vad_options_init");
   assert_int_equal(core_loader_slots[155].offset, offsetof(core_api_t, vad_options_init));
   assert_string_equal(core_loader_slots[165].symbol, "core_audio_info");
-  assert_string_equal(core_loader_slots[core_loader_slot_count - 1].symbol, "core_audio_read");
+  assert_string_equal(core_loader_slots[166].symbol, "core_audio_read");
+  assert_string_equal(core_loader_slots[167].symbol, "core_batcher_options_init");
+  assert_int_equal(core_loader_slots[167].offset, offsetof(core_api_t, batcher_options_init));
+  assert_string_equal(core_loader_slots[175].symbol, "core_pipeline_options_init");
+  assert_int_equal(core_loader_slots[175].offset, offsetof(core_api_t, pipeline_options_init));
+  assert_string_equal(core_loader_slots[core_loader_slot_count - 1].symbol,
+                      "core_pipeline_metrics");
 }
 
 static void abi_probe_missing_falls_back(void **state) {

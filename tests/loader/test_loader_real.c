@@ -297,6 +297,75 @@ static void assert_audio(const core_api_t *api, int native) {
   api->vad_destroy(vad);
 }
 
+/* The pipeline and batcher through the table: natively a batcher that
+ * releases a batch and a pipeline that ends; in the fallback the
+ * options_init calls fill the library's defaults (compared byte for byte
+ * with the native library's in the native scenario) and the rest refuses. */
+static void assert_pipeline(const core_api_t *api, int native) {
+  core_batcher_options_t bo;
+  core_pipeline_options_t po;
+  core_batcher_t *b = (core_batcher_t *)&bo; /* must be overwritten */
+  core_pipeline_t *p = (core_pipeline_t *)&po;
+  assert_int_equal(api->batcher_options_init(&bo), CORE_OK);
+  assert_int_equal(api->pipeline_options_init(&po), CORE_OK);
+  if (!native) {
+    core_event_t ev;
+    assert_int_equal(api->batcher_create(&bo, &b), CORE_E_UNAVAILABLE);
+    assert_null(b);
+    assert_int_equal(api->pipeline_create(&po, &p), CORE_E_UNAVAILABLE);
+    assert_null(p);
+    assert_non_null(strstr(api->last_error_message(), "core_pipeline_create: unavailable"));
+    assert_int_equal(api->pipeline_next_event(p, &ev), CORE_E_UNAVAILABLE);
+    assert_int_equal(api->batcher_pending(b), 0);
+    assert_null(api->pipeline_metrics(p));
+    api->batcher_destroy(b);
+    api->pipeline_destroy(p);
+    return;
+  }
+  {
+    core_batcher_options_t fb;
+    core_pipeline_options_t fp;
+    memset(&fb, 0xAB, sizeof fb);
+    memset(&fp, 0xAB, sizeof fp);
+    memset(&bo, 0xAB, sizeof bo);
+    memset(&po, 0xAB, sizeof po);
+    assert_int_equal(api->batcher_options_init(&bo), CORE_OK);
+    assert_int_equal(api->pipeline_options_init(&po), CORE_OK);
+    assert_int_equal(core_loader_fallback_table.batcher_options_init(&fb), CORE_OK);
+    assert_int_equal(core_loader_fallback_table.pipeline_options_init(&fp), CORE_OK);
+    assert_memory_equal(&fb, &bo, sizeof bo);
+    assert_memory_equal(&fp, &po, sizeof po);
+  }
+  {
+    uint64_t ids[8];
+    size_t count = 0, bucket = 9;
+    bo.max_batch = 2;
+    assert_int_equal(api->batcher_create(&bo, &b), CORE_OK);
+    assert_int_equal(api->batcher_add(b, 7, 1), CORE_OK);
+    assert_int_equal(api->batcher_add(b, 9, 1), CORE_OK);
+    assert_int_equal(api->batcher_pending(b), 2);
+    assert_int_equal(api->batcher_next(b, ids, 8, &count, &bucket), CORE_OK);
+    assert_int_equal(count, 2);
+    assert_int_equal(ids[0], 7);
+    assert_int_equal(ids[1], 9);
+    api->batcher_destroy(b);
+  }
+  {
+    core_event_t ev;
+    core_pipeline_stats_t st;
+    po.dim = 4;
+    assert_int_equal(api->pipeline_create(&po, &p), CORE_OK);
+    assert_non_null(api->pipeline_metrics(p));
+    assert_int_equal(api->pipeline_flush(p), CORE_OK);
+    while (api->pipeline_next_event(p, &ev) == CORE_OK && ev.kind != CORE_EVENT_END) {
+    }
+    assert_int_equal(ev.kind, CORE_EVENT_END);
+    assert_int_equal(api->pipeline_stats(p, &st), CORE_OK);
+    assert_int_equal(st.samples, 0);
+    api->pipeline_destroy(p);
+  }
+}
+
 static void native(void **state) {
   const core_api_t *api = core_api();
   (void)state;
@@ -312,6 +381,7 @@ static void native(void **state) {
   assert_cache(api, 1);
   assert_metrics(api, 1);
   assert_audio(api, 1);
+  assert_pipeline(api, 1);
 }
 
 static void missing(void **state) {
@@ -327,6 +397,7 @@ static void missing(void **state) {
   assert_cache(api, 0);
   assert_metrics(api, 0);
   assert_audio(api, 0);
+  assert_pipeline(api, 0);
 }
 
 static void strict(void **state) {
@@ -347,6 +418,7 @@ static void disabled(void **state) {
   assert_cache(api, 0);
   assert_metrics(api, 0);
   assert_audio(api, 0);
+  assert_pipeline(api, 0);
 }
 
 int main(int argc, char **argv) {

@@ -105,3 +105,33 @@ $cc -std=gnu11 $flags -c "$src/tests/stress/stress_cache.c" -o stress_cache.o
 $cxx -fsanitize=thread -pthread -o stress_cache_tsan ./*.o $hwy_libs $xxhash_libs
 set +e
 ./stress_cache_tsan "$(awk "BEGIN { printf \"%.0f\", $samples / 100 }")"
+rc=$?
+[ "$rc" -eq 0 ] || exit "$rc"
+
+# The pipeline stress test (stress_pipeline.c): producer and consumer
+# threads over the pipeline, which composes the ring, the VAD and log-mel
+# (audio; serial here: the runtime is built without oneTBB), the cache,
+# the metrics, the batcher and the SIMD kernels they call. All of them are
+# compiled here with TSan. SAMPLES / 1e6 seconds of audio (at least 10).
+kiss_cflags=$(pkg-config --cflags kissfft-float 2>/dev/null)
+kiss_libs=$(pkg-config --libs kissfft-float 2>/dev/null || echo -lkissfft-float)
+cd "$work" || exit 1
+set -e
+mkdir -p pipeline && cd pipeline && rm -f ./*.o stress_pipeline_tsan
+cp ../cache/key_avx2.o ../cache/key_avx512.o . 2>/dev/null || true
+for f in $(cd "$src/libcore" && ls pipeline/*.cpp ring/*.cpp audio/mel_filters.cpp audio/fft.cpp \
+             audio/fft_kiss.cpp audio/fft_fftw.cpp audio/logmel.cpp audio/logmel_batch.cpp audio/logmel_stream.cpp \
+             audio/vad_*.cpp cache/key.cpp cache/key_base.cpp cache/cache.cpp cache/store.cpp \
+             cache/compute.cpp cache/persist.cpp cache/publish.cpp) \
+         abi/pipeline.cpp abi/batcher.cpp abi/ring.cpp abi/logmel.cpp abi/vad.cpp abi/cache.cpp \
+         abi/metrics.cpp abi/core.cpp runtime/error.cpp runtime/status.cpp runtime/threads.cpp \
+         simd/target.cc simd/transform_kernels.cc simd/mel_kernels.cc simd/spectrum_kernels.cc \
+         simd/spectrum_plan.cc $metrics_srcs; do
+  o=$(echo "$f" | tr / _ | sed 's/\.[a-z]*$/.o/')
+  $cxx -std=c++17 $flags $key_defs $hwy_cflags $kiss_cflags -c "$src/libcore/$f" -o "$o"
+done
+$cc -std=gnu11 $flags -c "$src/tests/stress/stress_pipeline.c" -o stress_pipeline.o
+$cxx -fsanitize=thread -pthread -o stress_pipeline_tsan ./*.o $hwy_libs $xxhash_libs $kiss_libs -lm
+set +e
+secs=$(awk "BEGIN { s = $samples / 1e6; printf \"%.0f\", s < 10 ? 10 : s }")
+./stress_pipeline_tsan "$secs"
