@@ -8,11 +8,12 @@
 # said so in meson's summary) elsewhere. libjack-jackd2-dev and libboost-dev
 # are the ring benchmark's peers (JACK ringbuffer, boost spsc_queue);
 # python3-scipy and libfftw3-dev the log-mel and FFT benchmarks' peers
-# (libcore itself links FFTW only when built with -Dfft=fftw).
+# (libcore itself links FFTW only when built with -Dfft=fftw). libpng-dev
+# builds the stream demo (examples/stream_demo), which a smoke test runs.
 LIBCORE_PACKAGES="meson ninja-build pkg-config g++ libtbb-dev libhwy-dev libxxhash-dev \
 libkissfft-dev libsndfile1-dev libsoxr-dev libcriterion-dev libcmocka-dev \
 libbenchmark-dev libjack-jackd2-dev libboost-dev python3 python3-numpy python3-scipy \
-libfftw3-dev \
+libfftw3-dev libpng-dev \
 swig default-jdk-headless junit5 libcommons-math3-java golang-go prometheus \
 clang libclang-rt-14-dev"
 
