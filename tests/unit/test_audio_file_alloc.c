@@ -30,14 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define NO_INTERPOSE 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
-    __has_feature(memory_sanitizer)
-#define NO_INTERPOSE 1
-#endif
-#endif
+#include "sanitized.h"
 
 #if CORE_TEST_AUDIO_IO && !defined(NO_INTERPOSE)
 

@@ -13,14 +13,7 @@
 
 #include "test_logmel_util.h"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define NO_INTERPOSE 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
-    __has_feature(memory_sanitizer)
-#define NO_INTERPOSE 1
-#endif
-#endif
+#include "sanitized.h"
 
 static atomic_long g_allocs;
 

@@ -16,14 +16,7 @@
 
 #include "test_vad_util.h"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define NO_INTERPOSE 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
-    __has_feature(memory_sanitizer)
-#define NO_INTERPOSE 1
-#endif
-#endif
+#include "sanitized.h"
 
 static atomic_long g_allocs;
 static long g_fail_at = -1; /* the index (in the window) of the allocation to fail */
