@@ -28,6 +28,7 @@
 
 %{
 #include <core/core.h>
+#include <core/pipeline.h>
 %}
 
 /* The headers' export and attribute macros mean nothing to SWIG. */
@@ -211,6 +212,28 @@ CORE_WRAP(core_vad_segments)
 CORE_WRAP(core_audio_info)
 CORE_WRAP(core_audio_read)
 
+/* pipeline (pipeline.h): Pipeline and Batcher classes with close/dispose in
+ * every language; the bindings use CORE_EVENT_NEEDS_ENCODING and
+ * submit_embedding rather than C callbacks for the encoder */
+CORE_WRAP(core_batcher_options_init)
+CORE_WRAP(core_batcher_create)
+CORE_WRAP(core_batcher_destroy)
+CORE_WRAP(core_batcher_add)
+CORE_WRAP(core_batcher_next)
+CORE_WRAP(core_batcher_flush)
+CORE_WRAP(core_batcher_pending)
+CORE_WRAP(core_batcher_next_deadline)
+CORE_WRAP(core_pipeline_options_init)
+CORE_WRAP(core_pipeline_create)
+CORE_WRAP(core_pipeline_destroy)
+CORE_WRAP(core_pipeline_push_f32)
+CORE_WRAP(core_pipeline_push_i16)
+CORE_WRAP(core_pipeline_flush)
+CORE_WRAP(core_pipeline_next_event)
+CORE_WRAP(core_pipeline_submit_embedding)
+CORE_WRAP(core_pipeline_stats)
+CORE_WRAP(core_pipeline_metrics)
+
 /* ---- per-language typemaps and names ------------------------------------- */
 
 #if defined(SWIGJAVA)
@@ -231,3 +254,4 @@ CORE_WRAP(core_audio_read)
 %include "core/cache.h"
 %include "core/metrics.h"
 %include "core/audio.h"
+%include "core/pipeline.h"

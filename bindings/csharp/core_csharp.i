@@ -80,6 +80,12 @@
  *     core_logmel_compute_batch, core_vad_segments and core_audio_read
  *     (BUFFER_TOO_SMALL); core_vad_next_segment and core_vad_open_segment
  *     return EMPTY as a status (no segment is an answer).
+ * 12. pipeline.h: core_pipeline_t* and core_batcher_t* are IntPtrs owned by
+ *     the SafeHandles of the public Pipeline and Batcher; the options, event
+ *     and stats structs are internal Native* structs (layouts checked by a
+ *     test; no C callbacks: the encoder goes through NEEDS_ENCODING events
+ *     and submit_embedding); next_event, batcher_next and
+ *     batcher_next_deadline return EMPTY as a status.
  */
 
 %pragma(csharp) moduleclassmodifiers="internal static unsafe class"
@@ -585,4 +591,92 @@ SWIGEXPORT uint64_t SWIGSTDCALL CoreCSharp_SizeOf(int what) {
   /// 12 core_audio_info_t.</summary>
   [global::System.Runtime.InteropServices.DllImport("core_csharp", EntryPoint="CoreCSharp_SizeOf")]
   internal static extern ulong CoreCSharp_SizeOf(int what);
+%}
+
+/* ---- 12. pipeline (pipeline.h): two handles, four structs, an enum ------------- */
+
+/* core_pipeline_t* and core_batcher_t* are IntPtrs owned by the SafeHandles of
+ * the public Pipeline and Batcher (their ** outputs are IntPtr*);
+ * core_pipeline_options_t, core_batcher_options_t, core_event_t and
+ * core_pipeline_stats_t are the internal NativePipelineOptions,
+ * NativeBatcherOptions, NativeEvent and NativePipelineStats (layouts checked
+ * by a test; the clock and encoder callbacks stay NULL: the binding encodes
+ * through CORE_EVENT_NEEDS_ENCODING + core_pipeline_submit_embedding). The
+ * enum is PipelineEventKind. (uint64_t *ids, size_t cap) of core_batcher_next
+ * is a Span<ulong>; the embedding of submit_embedding a ReadOnlySpan<float>.
+ * "Nothing ready" is an answer, not an exception: core_pipeline_next_event,
+ * core_batcher_next and core_batcher_next_deadline return EMPTY as a status.
+ * core_pipeline_metrics returns the borrowed registry as an IntPtr. */
+%ignore core_batcher_options_t;
+%ignore core_pipeline_options_t;
+%ignore core_event_t;
+%ignore core_pipeline_stats_t;
+CORE_CS_INTPTR(core_pipeline_t *)
+CORE_CS_INTPTR(const core_pipeline_t *)
+CORE_CS_INTPTR(core_batcher_t *)
+CORE_CS_INTPTR(const core_batcher_t *)
+CORE_CS_POINTER(core_pipeline_t *, global::System.IntPtr)
+CORE_CS_POINTER(core_batcher_t *, global::System.IntPtr)
+CORE_CS_POINTER(core_pipeline_options_t, NativePipelineOptions)
+CORE_CS_POINTER(const core_pipeline_options_t, NativePipelineOptions)
+CORE_CS_POINTER(core_batcher_options_t, NativeBatcherOptions)
+CORE_CS_POINTER(const core_batcher_options_t, NativeBatcherOptions)
+CORE_CS_POINTER(core_event_t, NativeEvent)
+CORE_CS_POINTER(core_pipeline_stats_t, NativePipelineStats)
+
+CORE_CS_SPAN_PAIR(uint64_t, ulong, Span)
+%apply (uint64_t *SPAN_PTR, size_t SPAN_LEN) { (uint64_t *ids, size_t cap) };
+%apply (const int16_t *SPAN_PTR, size_t SPAN_LEN) { (const int16_t *x, size_t n) };
+%apply (const float *SPAN_PTR, size_t SPAN_LEN) { (const float *embedding, size_t dim) };
+
+%typemap(out) core_metrics_t *core_pipeline_metrics %{ $result = (core_metrics_t *)$1; %}
+%typemap(csout, excode=SWIGEXCODE) core_metrics_t *core_pipeline_metrics {
+    NativeLibraryLoader.EnsureLoaded();
+    global::System.IntPtr ret = $imcall;$excode
+    return ret;
+  }
+
+%rename(PipelineEventKind) core_event_kind;
+%typemap(csclassmodifiers) enum core_event_kind %{
+/// <summary>What a <see cref="PipelineEvent"/> reports (core_event_kind). Values are
+/// pinned by the C ABI.</summary>
+public enum%}
+%rename(SpeechStart) CORE_EVENT_SPEECH_START;
+%rename(SpeechEnd) CORE_EVENT_SPEECH_END;
+%rename(Window) CORE_EVENT_WINDOW;
+%rename(NeedsEncoding) CORE_EVENT_NEEDS_ENCODING;
+%rename(EncoderError) CORE_EVENT_ENCODER_ERROR;
+%rename(End) CORE_EVENT_END;
+%csattributes CORE_EVENT_SPEECH_START "/// <summary>Speech began at Start (padding included); its windows follow (CORE_EVENT_SPEECH_START).</summary>";
+%csattributes CORE_EVENT_SPEECH_END "/// <summary>The final segment [Start, End), after its windows (CORE_EVENT_SPEECH_END).</summary>";
+%csattributes CORE_EVENT_WINDOW "/// <summary>A window [Start, End) with its features and embedding (CORE_EVENT_WINDOW).</summary>";
+%csattributes CORE_EVENT_NEEDS_ENCODING "/// <summary>A window's features, waiting for Pipeline.SubmitEmbedding (pipelines without an encoder; CORE_EVENT_NEEDS_ENCODING).</summary>";
+%csattributes CORE_EVENT_ENCODER_ERROR "/// <summary>The encoder failed this window; Status says how (CORE_EVENT_ENCODER_ERROR).</summary>";
+%csattributes CORE_EVENT_END "/// <summary>After Flush: everything has been delivered; Start is the samples analysed (CORE_EVENT_END).</summary>";
+
+CORE_CS_STATUS_RESULT(core_pipeline_next_event, CORE_E_EMPTY)
+CORE_CS_STATUS_RESULT(core_batcher_next, CORE_E_EMPTY)
+CORE_CS_STATUS_RESULT(core_batcher_next_deadline, CORE_E_EMPTY)
+
+%{
+#ifdef __cplusplus
+extern "C"
+#endif
+SWIGEXPORT uint64_t SWIGSTDCALL CoreCSharp_PipelineSizeOf(int what) {
+  switch (what) {
+  case 0: return sizeof(core_batcher_options_t);
+  case 1: return sizeof(core_pipeline_options_t);
+  case 2: return sizeof(core_event_t);
+  case 3: return sizeof(core_pipeline_stats_t);
+  default: return 0;
+  }
+}
+%}
+
+%pragma(csharp) imclasscode=%{
+  /// <summary>sizeof of a pipeline.h type as this wrapper was compiled:
+  /// 0 core_batcher_options_t, 1 core_pipeline_options_t, 2 core_event_t,
+  /// 3 core_pipeline_stats_t.</summary>
+  [global::System.Runtime.InteropServices.DllImport("core_csharp", EntryPoint="CoreCSharp_PipelineSizeOf")]
+  internal static extern ulong CoreCSharp_PipelineSizeOf(int what);
 %}

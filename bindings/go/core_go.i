@@ -71,6 +71,16 @@
  *     may not hold: capi.Core_logmel_compute_batch is generated but not
  *     used, and core_go_logmel_batch (below) builds those arrays in C from
  *     one flat input slice and one flat output slice plus offsets.
+ * 10. pipeline: core_pipeline_t * and core_batcher_t * are uintptr (C
+ *     memory); options, events and stats are unsafe.Pointer to Go structs
+ *     of the same layout (core.pipelineOptions, core.batcherOptions,
+ *     core.pipelineEvent, core.PipelineStats; checked at compile time).
+ *     The encoder is never a C callback: the Go layer runs the pipeline
+ *     without one and answers CORE_EVENT_NEEDS_ENCODING with
+ *     core_pipeline_submit_embedding. Creation goes through
+ *     core_go_pipeline_create / core_go_batcher_create, which copy the
+ *     options to C memory and set their pointer fields there (the prefix,
+ *     the batcher's Go clock through the cache's clock trampoline).
  */
 
 /* ---- status: 0 or a captured error ---------------------------------------- */
@@ -519,6 +529,104 @@ long long core_go_logmel_batch(core_logmel_t *lm, const float *x, size_t n,
                                const size_t *clip_offs, const size_t *lens, size_t count,
                                float *out, size_t out_n, const size_t *out_offs,
                                const size_t *caps, size_t *n_frames);
+
+/* ---- pipeline.h ------------------------------------------------------------- */
+
+/* Pipelines and batchers are C memory held by Go as uintptr. Options,
+ * events and stats are unsafe.Pointer to Go structs of the same layout
+ * (core.pipelineOptions, core.batcherOptions, core.pipelineEvent,
+ * core.PipelineStats; checked at compile time against internal/capi). No
+ * C callback reaches Go for the encoder: the Go layer runs without one
+ * (CORE_EVENT_NEEDS_ENCODING + core_pipeline_submit_embedding). An event's
+ * features / embedding pointers are C pointers that C writes into Go
+ * memory typed unsafe.Pointer (as the ring's regions); Go copies the floats
+ * before its next call. capi.Core_pipeline_create and
+ * capi.Core_batcher_create are generated but not used: the helpers below
+ * copy the options to C memory and set their pointer fields there. */
+%typemap(gotype) core_pipeline_t *, const core_pipeline_t * "uintptr"
+%typemap(in) core_pipeline_t *, const core_pipeline_t * %{ $1 = ($1_ltype)$input; %}
+%typemap(gotype) core_batcher_t *, const core_batcher_t * "uintptr"
+%typemap(in) core_batcher_t *, const core_batcher_t * %{ $1 = ($1_ltype)$input; %}
+CORE_GO_ARRAY(core_pipeline_t *, []uintptr, *uintptr, out)
+CORE_GO_ARRAY(core_batcher_t *, []uintptr, *uintptr, out)
+/* core_pipeline_metrics returns the registry: a uintptr too. */
+%typemap(out) core_metrics_t * %{ $result = $1; %}
+
+%ignore core_pipeline_options_t;
+%ignore core_batcher_options_t;
+%ignore core_event_t;
+%ignore core_pipeline_stats_t;
+%typemap(gotype) core_pipeline_options_t *, const core_pipeline_options_t * "unsafe.Pointer"
+%typemap(in) core_pipeline_options_t *, const core_pipeline_options_t * %{ $1 = ($1_ltype)$input; %}
+%typemap(gotype) core_batcher_options_t *, const core_batcher_options_t * "unsafe.Pointer"
+%typemap(in) core_batcher_options_t *, const core_batcher_options_t * %{ $1 = ($1_ltype)$input; %}
+%typemap(gotype) core_event_t * "unsafe.Pointer"
+%typemap(in) core_event_t * %{ $1 = ($1_ltype)$input; %}
+%typemap(gotype) core_pipeline_stats_t * "unsafe.Pointer"
+%typemap(in) core_pipeline_stats_t * %{ $1 = ($1_ltype)$input; %}
+
+CORE_GO_ARRAY(const int16_t, []int16, *int16, x)        /* push_i16 */
+CORE_GO_ARRAY(const float, []float32, *float32, embedding)
+CORE_GO_ARRAY(uint64_t, []uint64, *uint64, ids)         /* batcher_next */
+CORE_GO_ARRAY(size_t, []uint64, *uint64, bucket)
+CORE_GO_ARRAY(uint64_t, []uint64, *uint64, ns)          /* next_deadline */
+CORE_GO_ARRAY(const char, []byte, *byte, prefix)
+%typemap(freearg) const char *prefix ""
+
+%{
+#include <stddef.h>
+
+/* The batcher's clock: the Go func() uint64 behind the cgo.Handle `user`
+ * (nanoseconds), through the cache's clock export of package capi. */
+static uint64_t core_go_batcher_clock(void *user) {
+  return coreGoCacheClock((uintptr_t)user);
+}
+
+/* core_batcher_create from a C copy of the options, with the Go clock when
+ * clock_handle is not 0 (a cgo.Handle the batcher keeps as clock_user). */
+static core_status core_go_batcher_create(const core_batcher_options_t *opts,
+                                          uintptr_t clock_handle, core_batcher_t **out) {
+  core_batcher_options_t o;
+  if (!opts) return core_batcher_create(NULL, out);
+  o = *opts;
+  o.clock = clock_handle ? core_go_batcher_clock : NULL;
+  o.clock_user = (void *)clock_handle;
+  return core_batcher_create(&o, out);
+}
+
+/* core_pipeline_create from a C copy of the options, with every pointer
+ * field set here: no encoder (NEEDS_ENCODING events), its own cache and
+ * registry, the monotonic clocks, and metrics_prefix = prefix (a
+ * NUL-terminated Go []byte that libcore copies during the call, or NULL). */
+static core_status core_go_pipeline_create(const core_pipeline_options_t *opts,
+                                           const char *prefix, core_pipeline_t **out) {
+  core_pipeline_options_t o;
+  if (!opts) return core_pipeline_create(NULL, out);
+  o = *opts;
+  o.encoder = NULL;
+  o.encoder_user = NULL;
+  o.cache = NULL;
+  o.cache_options.clock = NULL;
+  o.cache_options.clock_user = NULL;
+  o.batch.clock = NULL;
+  o.batch.clock_user = NULL;
+  o.metrics = NULL;
+  o.metrics_prefix = prefix;
+  if (o.cache_options.struct_size >= offsetof(core_cache_options_t, metrics_prefix) +
+                                         sizeof o.cache_options.metrics_prefix) {
+    o.cache_options.metrics = NULL;
+    o.cache_options.metrics_prefix = NULL;
+  }
+  return core_pipeline_create(&o, out);
+}
+%}
+
+%rename("%s") core_go_batcher_create;
+%rename("%s") core_go_pipeline_create;
+core_status core_go_batcher_create(const core_batcher_options_t *opts, uintptr_t clock_handle,
+                                   core_batcher_t **out);
+core_status core_go_pipeline_create(const core_pipeline_options_t *opts, const char *prefix,
+                                    core_pipeline_t **out);
 
 /* ---- Go-only helpers ------------------------------------------------------- */
 

@@ -49,9 +49,9 @@
 // error does not pass for a value.
 //
 // Handle types own C memory and have a Close method that releases it:
-// RingBuffer, EncoderCache, Metrics, MetricsSnapshot, LogMel, LogMelStream
-// and VAD. Close is idempotent, and any call after it returns an error
-// matching ErrClosed rather than touching freed memory.
+// RingBuffer, EncoderCache, Metrics, MetricsSnapshot, LogMel, LogMelStream,
+// VAD, Pipeline and Batcher. Close is idempotent, and any call after it
+// returns an error matching ErrClosed rather than touching freed memory.
 //
 // # Batches, streams and rings
 //
@@ -69,7 +69,8 @@
 // SetNumThreads; results do not depend on the thread count. The stateful
 // types say what they allow: a StatsAcc is used by one goroutine at a
 // time, a RingBuffer by one producer and one consumer goroutine, a LogMel
-// by any number at once; LogMelStream and VAD serialize their calls.
+// by any number at once; LogMelStream, VAD and Batcher serialize their
+// calls; a Pipeline takes one producer and one consumer goroutine at once.
 //
 // # Audio
 //
@@ -77,4 +78,13 @@
 // parallel), LogMelStream the same frames as audio arrives, VAD and
 // VADSegments find speech, ReadAudio and ReadAudioInfo read WAV, FLAC and
 // Ogg files as mono float32 at any rate.
+//
+// # Pipeline
+//
+// Pipeline is the streaming front end (ring, VAD, windows, log-mel,
+// encoder cache, encoder): push audio, pull events (speech start and end,
+// windows with their features and embeddings). The encoder is a Go func
+// called by NextEvent (never a C callback), or, with none, the caller
+// answers NeedsEncoding events with SubmitEmbedding. Batcher is libcore's
+// length-bucket dynamic batcher on its own.
 package core

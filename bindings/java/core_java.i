@@ -7,7 +7,7 @@
  * and CoreNativeJNI. The public API is the hand-written layer in
  * bindings/java/src/dev/libcore (Core, CoreArrays, Pcm, Stats, Reductions,
  * Batch, StatsAccumulator, RingBuffer, EncoderCache, Metrics, LogMel,
- * LogMelStream, Vad, AudioFile), which checks what only Java can
+ * LogMelStream, Vad, AudioFile, Pipeline, Batcher), which checks what only Java can
  * check and allocates outputs.
  *
  * Rules of the raw layer:
@@ -462,5 +462,41 @@ JCORE_AUDIO_HANDLE(core_vad_t)
 
 /* frame counts (core_logmel_frames, _stream_read, _stream_available): the Java return value */
 JCORE_SCALAR_OUT(size_t, n_frames)
+
+/* ---- pipeline.h -------------------------------------------------------------- */
+
+/* dev.libcore.Pipeline (with PipelineOptions, PipelineEvent, PipelineStats)
+ * and dev.libcore.Batcher (with BatcherOptions) are the public classes. The
+ * calls that take options, events, statistics or Java arrays go through
+ * jni/jcore_pipeline.h (declared in core_java_extra.i): options travel as
+ * double[] on top of core_pipeline_options_init, events as long[9] plus
+ * copies of their arrays, CORE_E_EMPTY of next_event and of the batcher's
+ * next / next_deadline is a result, and the batcher's handle carries the
+ * Java clock. No C encoder callback: the Java encoder answers
+ * CORE_EVENT_NEEDS_ENCODING through core_pipeline_submit_embedding.
+ * Wrapped as declared: core_pipeline_destroy and core_pipeline_flush. */
+%ignore core_batcher_options_t;
+%ignore core_pipeline_options_t;
+%ignore core_event_t;
+%ignore core_event_kind;
+%ignore core_pipeline_stats_t;
+%ignore core_batcher_options_init;
+%ignore core_batcher_create;
+%ignore core_batcher_destroy;
+%ignore core_batcher_add;
+%ignore core_batcher_next;
+%ignore core_batcher_flush;
+%ignore core_batcher_pending;
+%ignore core_batcher_next_deadline;
+%ignore core_pipeline_options_init;
+%ignore core_pipeline_create;
+%ignore core_pipeline_push_f32;
+%ignore core_pipeline_push_i16;
+%ignore core_pipeline_next_event;
+%ignore core_pipeline_submit_embedding;
+%ignore core_pipeline_stats;
+%ignore core_pipeline_metrics;
+
+JCORE_AUDIO_HANDLE(core_pipeline_t)
 
 %include "java/core_java_extra.i"

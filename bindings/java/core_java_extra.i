@@ -375,3 +375,69 @@ core_status jcore_audio_read_count(const char *path, int target_rate, size_t *n)
 /* result: Object[1] receiving the samples as float[] */
 core_status jcore_audio_read(JNIEnv *env, const char *path, int target_rate, jobjectArray result);
 core_status jcore_audio_read_direct(const char *path, int target_rate, float *outb, size_t cap, size_t *n);
+
+/* ---- pipeline (jni/jcore_pipeline.h) ------------------------------------------------ */
+
+%{
+#include "jcore_pipeline.h"
+%}
+
+/* The batcher handle: a Java long holding a jcore_batcher. */
+%typemap(jni) jcore_batcher *batcher "jlong"
+%typemap(jtype) jcore_batcher *batcher "long"
+%typemap(jstype) jcore_batcher *batcher "long"
+%typemap(javain) jcore_batcher *batcher "$javainput"
+%typemap(in) jcore_batcher *batcher %{ $1 = (jcore_batcher *)(intptr_t)$input; %}
+JCORE_SCALAR_OUT(size_t, count)
+
+CORE_WRAP(jcore_pipeline_options_init)
+CORE_WRAP(jcore_pipeline_create)
+CORE_WRAP(jcore_pipeline_push_f32_array)
+CORE_WRAP(jcore_pipeline_push_i16_array)
+CORE_WRAP(jcore_pipeline_push_f32_direct)
+CORE_WRAP(jcore_pipeline_next_event)
+CORE_WRAP(jcore_pipeline_submit_embedding)
+CORE_WRAP(jcore_pipeline_stats)
+CORE_WRAP(jcore_pipeline_metrics_export)
+CORE_WRAP(jcore_batcher_options_init)
+CORE_WRAP(jcore_batcher_create)
+CORE_WRAP(jcore_batcher_destroy)
+CORE_WRAP(jcore_batcher_add)
+CORE_WRAP(jcore_batcher_next)
+CORE_WRAP(jcore_batcher_flush)
+CORE_WRAP(jcore_batcher_pending)
+CORE_WRAP(jcore_batcher_next_deadline)
+/* options double[11] {sample_rate, ring_ms, ring_policy, window_ms, hop_ms, speech_only, dim, cache_decimals,
+ * cache max_entries, max_bytes, ttl_ms} with the VAD's and log-mel's double[8]: libcore's defaults */
+core_status jcore_pipeline_options_init(JNIEnv *env, jdoubleArray main, jdoubleArray vad, jdoubleArray logmel);
+/* prefix: UTF-8 bytes or null; the handle written to a long[1] */
+core_status jcore_pipeline_create(JNIEnv *env, jdoubleArray main, jdoubleArray vad, jdoubleArray logmel,
+                                  jbyteArray prefix, jlongArray handle);
+core_status jcore_pipeline_push_f32_array(JNIEnv *env, core_pipeline_t *p, jfloatArray x, size_t off, size_t len);
+core_status jcore_pipeline_push_i16_array(JNIEnv *env, core_pipeline_t *p, jshortArray x, size_t off, size_t len);
+core_status jcore_pipeline_push_f32_direct(core_pipeline_t *p, const float *xb, size_t n);
+/* info long[9] {kind, window_id, start, end, n_mels, n_frames, dim, cache_hit, status}, arrays Object[2]
+ * {features, embedding}; the Java return value is 1, or 0 when no event is ready */
+core_status jcore_pipeline_next_event(JNIEnv *env, core_pipeline_t *p, jlongArray info, jobjectArray arrays,
+                                      size_t *found);
+core_status jcore_pipeline_submit_embedding(JNIEnv *env, core_pipeline_t *p, int64_t window_id,
+                                            jfloatArray embedding);
+/* long[13]: nine counters, then four doubles as raw bits */
+core_status jcore_pipeline_stats(JNIEnv *env, core_pipeline_t *p, jlongArray out);
+/* result: Object[1] receiving the UTF-8 text as byte[] */
+core_status jcore_pipeline_metrics_export(JNIEnv *env, core_pipeline_t *p, int format, int flags,
+                                          jobjectArray result);
+/* long[2] {max_batch, max_delay_ms} */
+core_status jcore_batcher_options_init(JNIEnv *env, jlongArray out);
+/* bounds: the upper bounds of all buckets but the last; clock: a LongSupplier or null */
+core_status jcore_batcher_create(JNIEnv *env, int64_t max_batch, int64_t max_delay_ms, jlongArray bounds,
+                                 jobject clock, jlongArray handle);
+void jcore_batcher_destroy(JNIEnv *env, jcore_batcher *batcher);
+core_status jcore_batcher_add(jcore_batcher *batcher, int64_t id, int64_t length);
+/* the count (0: none due); ids long[max_batch], bucket long[1] */
+core_status jcore_batcher_next(JNIEnv *env, jcore_batcher *batcher, jlongArray ids, jlongArray bucket,
+                               size_t *count);
+core_status jcore_batcher_flush(jcore_batcher *batcher);
+size_t jcore_batcher_pending(jcore_batcher *batcher);
+/* out long[1]; the Java return value is 1, or 0 when nothing waits */
+core_status jcore_batcher_next_deadline(JNIEnv *env, jcore_batcher *batcher, jlongArray out, size_t *found);

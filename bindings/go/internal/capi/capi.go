@@ -15,6 +15,7 @@ package capi
 /*
 #cgo pkg-config: libcore
 #include <core/core.h>
+#include <core/pipeline.h>
 */
 import "C"
 
@@ -166,4 +167,98 @@ const (
 	AudioFormatWAV      = C.CORE_AUDIO_FORMAT_WAV
 	AudioFormatFLAC     = C.CORE_AUDIO_FORMAT_FLAC
 	AudioFormatOGG      = C.CORE_AUDIO_FORMAT_OGG
+)
+
+// The layouts of the pipeline structs (include/core/pipeline.h), checked
+// against core.pipelineOptions, core.batcherOptions, core.pipelineEvent and
+// core.PipelineStats: every field's offset and the size of every field
+// whose C type is not size_t, uint64_t or a pointer, so that a change to
+// the header fails the build of package core.
+const (
+	PipelineOptionsSize           = unsafe.Sizeof(C.core_pipeline_options_t{})
+	PipelineOptionsOffSize        = unsafe.Offsetof(C.core_pipeline_options_t{}.struct_size)
+	PipelineOptionsOffRate        = unsafe.Offsetof(C.core_pipeline_options_t{}.sample_rate)
+	PipelineOptionsOffRingMs      = unsafe.Offsetof(C.core_pipeline_options_t{}.ring_ms)
+	PipelineOptionsOffPolicy      = unsafe.Offsetof(C.core_pipeline_options_t{}.ring_policy)
+	PipelineOptionsOffVAD         = unsafe.Offsetof(C.core_pipeline_options_t{}.vad)
+	PipelineOptionsOffLogMel      = unsafe.Offsetof(C.core_pipeline_options_t{}.logmel)
+	PipelineOptionsOffWindowMs    = unsafe.Offsetof(C.core_pipeline_options_t{}.window_ms)
+	PipelineOptionsOffHopMs       = unsafe.Offsetof(C.core_pipeline_options_t{}.hop_ms)
+	PipelineOptionsOffSpeechOnly  = unsafe.Offsetof(C.core_pipeline_options_t{}.speech_only)
+	PipelineOptionsOffDim         = unsafe.Offsetof(C.core_pipeline_options_t{}.dim)
+	PipelineOptionsOffEncoder     = unsafe.Offsetof(C.core_pipeline_options_t{}.encoder)
+	PipelineOptionsOffEncoderUser = unsafe.Offsetof(C.core_pipeline_options_t{}.encoder_user)
+	PipelineOptionsOffCache       = unsafe.Offsetof(C.core_pipeline_options_t{}.cache)
+	PipelineOptionsOffCacheOpts   = unsafe.Offsetof(C.core_pipeline_options_t{}.cache_options)
+	PipelineOptionsOffDecimals    = unsafe.Offsetof(C.core_pipeline_options_t{}.cache_decimals)
+	PipelineOptionsOffBatch       = unsafe.Offsetof(C.core_pipeline_options_t{}.batch)
+	PipelineOptionsOffMetrics     = unsafe.Offsetof(C.core_pipeline_options_t{}.metrics)
+	PipelineOptionsOffPrefix      = unsafe.Offsetof(C.core_pipeline_options_t{}.metrics_prefix)
+	PipelineOptionsRateSize       = unsafe.Sizeof(C.core_pipeline_options_t{}.sample_rate)
+	PipelineOptionsRingMsSize     = unsafe.Sizeof(C.core_pipeline_options_t{}.ring_ms)
+	PipelineOptionsPolicySize     = unsafe.Sizeof(C.core_pipeline_options_t{}.ring_policy)
+	PipelineOptionsWindowMsSize   = unsafe.Sizeof(C.core_pipeline_options_t{}.window_ms)
+	PipelineOptionsHopMsSize      = unsafe.Sizeof(C.core_pipeline_options_t{}.hop_ms)
+	PipelineOptionsSpeechOnlySize = unsafe.Sizeof(C.core_pipeline_options_t{}.speech_only)
+	PipelineOptionsDimSize        = unsafe.Sizeof(C.core_pipeline_options_t{}.dim)
+	PipelineOptionsDecimalsSize   = unsafe.Sizeof(C.core_pipeline_options_t{}.cache_decimals)
+
+	BatcherOptionsSize         = unsafe.Sizeof(C.core_batcher_options_t{})
+	BatcherOptionsOffSize      = unsafe.Offsetof(C.core_batcher_options_t{}.struct_size)
+	BatcherOptionsOffMaxBatch  = unsafe.Offsetof(C.core_batcher_options_t{}.max_batch)
+	BatcherOptionsOffDelay     = unsafe.Offsetof(C.core_batcher_options_t{}.max_delay_ms)
+	BatcherOptionsOffNBuckets  = unsafe.Offsetof(C.core_batcher_options_t{}.n_buckets)
+	BatcherOptionsOffBounds    = unsafe.Offsetof(C.core_batcher_options_t{}.bucket_bounds)
+	BatcherOptionsOffClock     = unsafe.Offsetof(C.core_batcher_options_t{}.clock)
+	BatcherOptionsOffClockUser = unsafe.Offsetof(C.core_batcher_options_t{}.clock_user)
+	BatcherOptionsMaxBatchSize = unsafe.Sizeof(C.core_batcher_options_t{}.max_batch)
+	BatcherOptionsDelaySize    = unsafe.Sizeof(C.core_batcher_options_t{}.max_delay_ms)
+	BatcherOptionsNBucketsSize = unsafe.Sizeof(C.core_batcher_options_t{}.n_buckets)
+	BatcherOptionsBoundsSize   = unsafe.Sizeof(C.core_batcher_options_t{}.bucket_bounds)
+
+	EventSize         = unsafe.Sizeof(C.core_event_t{})
+	EventOffKind      = unsafe.Offsetof(C.core_event_t{}.kind)
+	EventOffWindowID  = unsafe.Offsetof(C.core_event_t{}.window_id)
+	EventOffStart     = unsafe.Offsetof(C.core_event_t{}.start)
+	EventOffEnd       = unsafe.Offsetof(C.core_event_t{}.end)
+	EventOffFeatures  = unsafe.Offsetof(C.core_event_t{}.features)
+	EventOffNMels     = unsafe.Offsetof(C.core_event_t{}.n_mels)
+	EventOffNFrames   = unsafe.Offsetof(C.core_event_t{}.n_frames)
+	EventOffEmbedding = unsafe.Offsetof(C.core_event_t{}.embedding)
+	EventOffDim       = unsafe.Offsetof(C.core_event_t{}.dim)
+	EventOffCacheHit  = unsafe.Offsetof(C.core_event_t{}.cache_hit)
+	EventOffStatus    = unsafe.Offsetof(C.core_event_t{}.status)
+	EventKindSize     = unsafe.Sizeof(C.core_event_t{}.kind)
+	EventWindowIDSize = unsafe.Sizeof(C.core_event_t{}.window_id)
+	EventNMelsSize    = unsafe.Sizeof(C.core_event_t{}.n_mels)
+	EventCacheHitSize = unsafe.Sizeof(C.core_event_t{}.cache_hit)
+	EventStatusSize   = unsafe.Sizeof(C.core_event_t{}.status)
+
+	PipelineStatsSize          = unsafe.Sizeof(C.core_pipeline_stats_t{})
+	PipelineStatsOffChunks     = unsafe.Offsetof(C.core_pipeline_stats_t{}.chunks)
+	PipelineStatsOffSamples    = unsafe.Offsetof(C.core_pipeline_stats_t{}.samples)
+	PipelineStatsOffDropped    = unsafe.Offsetof(C.core_pipeline_stats_t{}.dropped_samples)
+	PipelineStatsOffSegments   = unsafe.Offsetof(C.core_pipeline_stats_t{}.segments)
+	PipelineStatsOffWindows    = unsafe.Offsetof(C.core_pipeline_stats_t{}.windows)
+	PipelineStatsOffHits       = unsafe.Offsetof(C.core_pipeline_stats_t{}.cache_hits)
+	PipelineStatsOffMisses     = unsafe.Offsetof(C.core_pipeline_stats_t{}.cache_misses)
+	PipelineStatsOffEncCalls   = unsafe.Offsetof(C.core_pipeline_stats_t{}.encoder_calls)
+	PipelineStatsOffEncErrors  = unsafe.Offsetof(C.core_pipeline_stats_t{}.encoder_errors)
+	PipelineStatsOffAudio      = unsafe.Offsetof(C.core_pipeline_stats_t{}.audio_seconds)
+	PipelineStatsOffProcessing = unsafe.Offsetof(C.core_pipeline_stats_t{}.processing_seconds)
+	PipelineStatsOffRTF        = unsafe.Offsetof(C.core_pipeline_stats_t{}.real_time_factor)
+	PipelineStatsOffHitRate    = unsafe.Offsetof(C.core_pipeline_stats_t{}.cache_hit_rate)
+	PipelineStatsChunksSize    = unsafe.Sizeof(C.core_pipeline_stats_t{}.chunks)
+	PipelineStatsHitRateSize   = unsafe.Sizeof(C.core_pipeline_stats_t{}.cache_hit_rate)
+)
+
+// The pipeline enums and limits of include/core/pipeline.h.
+const (
+	BatcherMaxBuckets  = C.CORE_BATCHER_MAX_BUCKETS
+	EventSpeechStart   = C.CORE_EVENT_SPEECH_START
+	EventSpeechEnd     = C.CORE_EVENT_SPEECH_END
+	EventWindow        = C.CORE_EVENT_WINDOW
+	EventNeedsEncoding = C.CORE_EVENT_NEEDS_ENCODING
+	EventEncoderError  = C.CORE_EVENT_ENCODER_ERROR
+	EventEnd           = C.CORE_EVENT_END
 )

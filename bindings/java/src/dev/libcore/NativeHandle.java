@@ -8,8 +8,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongConsumer;
 
 /**
- * The ownership of one native audio object ({@link LogMel}, {@link LogMelStream},
- * {@link Vad}): the handle, its release by {@code close()} or, for a
+ * The ownership of one native object ({@link LogMel}, {@link LogMelStream},
+ * {@link Vad}, {@link Pipeline}, {@link Batcher}): the handle, its release by {@code close()} or, for a
  * forgotten object, by a cleaner, and the guard that keeps every native call
  * away from a released handle.
  *

@@ -13,12 +13,17 @@
  * single-flight getOrCompute), {@link dev.libcore.LogMel} and
  * {@link dev.libcore.LogMelStream} (Whisper log-mel spectrograms, offline,
  * batched and streaming), {@link dev.libcore.Vad} (voice activity
- * detection), {@link dev.libcore.AudioFile} (WAV, FLAC, Ogg to mono float32)
- * and {@link dev.libcore.Core} (version, SIMD target, threads). Every method
+ * detection), {@link dev.libcore.AudioFile} (WAV, FLAC, Ogg to mono float32),
+ * {@link dev.libcore.Pipeline} (the streaming front end: VAD, windows,
+ * features, cached embeddings, events), {@link dev.libcore.Batcher} (a
+ * length-bucket dynamic batcher) and {@link dev.libcore.Core} (version,
+ * SIMD target, threads). Every method
  * is safe to call from any number of threads, except that a
  * {@link dev.libcore.RingBuffer} takes one producer thread and one consumer
  * thread at a time, and a {@link dev.libcore.LogMelStream} or a
- * {@link dev.libcore.Vad} one thread at a time (checked: a second one gets a
+ * {@link dev.libcore.Vad} one thread at a time, and a
+ * {@link dev.libcore.Pipeline} one producer and one consumer thread
+ * (checked: a second one gets a
  * {@link java.util.ConcurrentModificationException}).
  *
  * <h2>Errors</h2>
@@ -33,8 +38,9 @@
  *   <li>{@link java.nio.ReadOnlyBufferException}: a read-only output buffer;</li>
  *   <li>{@link java.lang.IllegalStateException}: a {@link dev.libcore.RingBuffer},
  *       {@link dev.libcore.EncoderCache}, {@link dev.libcore.LogMel},
- *       {@link dev.libcore.LogMelStream} or {@link dev.libcore.Vad} used after
- *       {@code close()};</li>
+ *       {@link dev.libcore.LogMelStream}, {@link dev.libcore.Vad},
+ *       {@link dev.libcore.Pipeline} or {@link dev.libcore.Batcher} used
+ *       after {@code close()};</li>
  *   <li>{@link dev.libcore.CoreException}: everything libcore itself refuses
  *       (step 0, a non-finite bound, q outside [0, 100], min of an empty
  *       array...), with libcore's status and message. A failed call never
