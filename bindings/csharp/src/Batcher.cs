@@ -205,33 +205,13 @@ public sealed class Batcher : IDisposable
     private BatcherOptions Alive() =>
         _disposed ? throw new ObjectDisposedException(nameof(Batcher)) : _options;
 
-    private IntPtr Enter()
-    {
-        if (_disposed)
-            throw new ObjectDisposedException(nameof(Batcher));
-        bool added = false;
-        try
-        {
-            _handle.DangerousAddRef(ref added);
-        }
-        catch (ObjectDisposedException)
-        {
-            throw new ObjectDisposedException(nameof(Batcher));
-        }
-        if (Interlocked.Exchange(ref _busy, 1) != 0)
-        {
-            _handle.DangerousRelease();
-            throw new InvalidOperationException(
-                "A Batcher is used by one thread at a time, and another thread's call on it is running.");
-        }
-        return _handle.DangerousGetHandle();
-    }
+    /// <summary>A reference on the handle and the one-thread slot for one call
+    /// (<see cref="OneThreadCall"/>); <see cref="Exit"/> gives both back.</summary>
+    private IntPtr Enter() =>
+        OneThreadCall.Enter(_handle, ref _busy, _disposed, nameof(Batcher),
+                            "A Batcher is used by one thread at a time, and another thread's call on it is running.");
 
-    private void Exit()
-    {
-        Volatile.Write(ref _busy, 0);
-        _handle.DangerousRelease();
-    }
+    private void Exit() => OneThreadCall.Exit(_handle, ref _busy);
 }
 
 /// <summary>Owns a core_batcher_t*: released once, by core_batcher_destroy, when the last

@@ -206,35 +206,13 @@ public sealed class LogMelStream : IDisposable
     public override string ToString() =>
         _disposed ? "LogMelStream(disposed)" : $"LogMelStream(NMels={NMels}, Mode={_options.Mode})";
 
-    /// <summary>Takes a reference on the handle and the stream's one-thread slot for
-    /// one call; <see cref="Exit"/> gives both back.</summary>
-    private IntPtr Enter()
-    {
-        if (_disposed)
-            throw new ObjectDisposedException(nameof(LogMelStream));
-        bool added = false;
-        try
-        {
-            _handle.DangerousAddRef(ref added);
-        }
-        catch (ObjectDisposedException)
-        {
-            throw new ObjectDisposedException(nameof(LogMelStream));
-        }
-        if (Interlocked.Exchange(ref _busy, 1) != 0)
-        {
-            _handle.DangerousRelease();
-            throw new InvalidOperationException(
-                "A LogMelStream is used by one thread at a time, and another thread's call on it is running.");
-        }
-        return _handle.DangerousGetHandle();
-    }
+    /// <summary>A reference on the handle and the one-thread slot for one call
+    /// (<see cref="OneThreadCall"/>); <see cref="Exit"/> gives both back.</summary>
+    private IntPtr Enter() =>
+        OneThreadCall.Enter(_handle, ref _busy, _disposed, nameof(LogMelStream),
+                            "A LogMelStream is used by one thread at a time, and another thread's call on it is running.");
 
-    private void Exit()
-    {
-        Volatile.Write(ref _busy, 0);
-        _handle.DangerousRelease();
-    }
+    private void Exit() => OneThreadCall.Exit(_handle, ref _busy);
 }
 
 /// <summary>Owns a core_logmel_stream_t*: released once, by core_logmel_stream_destroy,

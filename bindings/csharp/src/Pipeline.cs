@@ -392,21 +392,13 @@ public sealed class Pipeline : IDisposable
     private IntPtr Enter(ref int busy, string side)
     {
         IntPtr h = AddRef();
-        if (Interlocked.Exchange(ref busy, 1) != 0)
-        {
-            _handle.DangerousRelease();
-            throw new InvalidOperationException(
-                $"A Pipeline has one {side} thread at a time, and another {side} call on it is running " +
-                "(or the encoder called back into the pipeline).");
-        }
+        OneThreadCall.TakeSlot(_handle, ref busy,
+            $"A Pipeline has one {side} thread at a time, and another {side} call on it is running " +
+            "(or the encoder called back into the pipeline).");
         return h;
     }
 
-    private void Exit(ref int busy)
-    {
-        Volatile.Write(ref busy, 0);
-        _handle.DangerousRelease();
-    }
+    private void Exit(ref int busy) => OneThreadCall.Exit(_handle, ref busy);
 }
 
 /// <summary>Owns a core_pipeline_t*: released once, by core_pipeline_destroy, when the last

@@ -213,35 +213,13 @@ public sealed class Vad : IDisposable
     public override string ToString() =>
         _disposed ? "Vad(disposed)" : $"Vad(SampleRate={SampleRate}, FrameMs={_options.FrameMs})";
 
-    /// <summary>Takes a reference on the handle and the detector's one-thread slot
-    /// for one call; <see cref="Exit"/> gives both back.</summary>
-    private IntPtr Enter()
-    {
-        if (_disposed)
-            throw new ObjectDisposedException(nameof(Vad));
-        bool added = false;
-        try
-        {
-            _handle.DangerousAddRef(ref added);
-        }
-        catch (ObjectDisposedException)
-        {
-            throw new ObjectDisposedException(nameof(Vad));
-        }
-        if (Interlocked.Exchange(ref _busy, 1) != 0)
-        {
-            _handle.DangerousRelease();
-            throw new InvalidOperationException(
-                "A Vad is used by one thread at a time, and another thread's call on it is running.");
-        }
-        return _handle.DangerousGetHandle();
-    }
+    /// <summary>A reference on the handle and the one-thread slot for one call
+    /// (<see cref="OneThreadCall"/>); <see cref="Exit"/> gives both back.</summary>
+    private IntPtr Enter() =>
+        OneThreadCall.Enter(_handle, ref _busy, _disposed, nameof(Vad),
+                            "A Vad is used by one thread at a time, and another thread's call on it is running.");
 
-    private void Exit()
-    {
-        Volatile.Write(ref _busy, 0);
-        _handle.DangerousRelease();
-    }
+    private void Exit() => OneThreadCall.Exit(_handle, ref _busy);
 }
 
 /// <summary>Owns a core_vad_t*: released once, by core_vad_destroy, when the last
