@@ -206,7 +206,9 @@ CORE_API CORE_NODISCARD core_status core_cache_options_init(core_cache_options_t
  * CORE_CACHE_OPTIONS_V1_SIZE or sizeof(core_cache_options_t).
  * CORE_E_INVALID_ARGUMENT for opts or out NULL, a struct_size smaller than
  * the first layout or between the two layouts, both bounds 0, shards not 0
- * and not a power of two up to CORE_CACHE_MAX_SHARDS, metrics not a live
+ * and not a power of two up to CORE_CACHE_MAX_SHARDS, max_entries not 0
+ * and below the number of shards (given or automatic: every shard needs
+ * room for one entry), metrics not a live
  * registry, or a metric name that is invalid or taken (see "Publishing
  * metrics"); CORE_E_FULL when the registry has no room for the metrics;
  * CORE_E_UNSUPPORTED for a struct_size larger than this library knows;

@@ -25,7 +25,10 @@
  *     caller buffer after a call returns.
  *  5. Arrays. A pointer may be NULL only when its length is 0. Input and
  *     output arrays must not overlap unless the function says in-place use is
- *     allowed.
+ *     allowed. A length or capacity no array can have (its byte size above
+ *     PTRDIFF_MAX, e.g. SIZE_MAX) is CORE_E_INVALID_ARGUMENT, checked before
+ *     the array is touched and before any status a function documents for
+ *     its values (CORE_E_EMPTY, CORE_E_FULL, ...).
  *  6. Threads. Every function in this header and in array.h and stats.h is
  *     safe to call from any number of threads at once, on distinct or shared
  *     read-only inputs. Large inputs are processed in parallel inside a

@@ -92,7 +92,9 @@
  *     CORE_METRICS_JSON: one object {"timers":[...],"counters":[...],
  *       "gauges":[...]}; timers give name, exported name, labels, count,
  *       sum/min/max/mean/stddev in ns, p50 p90 p95 p99 p999 in ns,
- *       underflows and overflows. Strings are escaped per RFC 8259.
+ *       underflows and overflows. Strings are escaped per RFC 8259. A
+ *       gauge that is no longer finite (added up past the double range)
+ *       is null here and +Inf / -Inf in the Prometheus text.
  *     CORE_METRICS_TABLE: a fixed-width human table of timers (name,
  *       count, p50, p95, p99, max with units ns/us/ms/s), then counters and
  *       gauges.
@@ -148,7 +150,10 @@ typedef struct core_metric_label_t {
  * the caller has. */
 typedef struct core_metrics_options_t {
   size_t struct_size;     /* sizeof(core_metrics_options_t), set by _init */
-  uint64_t lowest_ns;     /* lowest discernible value, >= 1. Default 1 */
+  uint64_t lowest_ns;     /* lowest discernible value, >= 1, and below
+                             2^63 / 2^ceil(log2(2 * 10^digits)) (so its
+                             sub-buckets fit in 64 bits: below 2^55 at 2
+                             digits; HdrHistogram's limit). Default 1 */
   uint64_t highest_ns;    /* highest trackable value, >= 2 * lowest_ns and
                              <= 2^62. Default 3 600 000 000 000 (1 hour) */
   int significant_digits; /* 1 .. 5 (convention 5). Default 2 (<= 1%) */
@@ -193,8 +198,9 @@ CORE_API CORE_NODISCARD core_status core_metrics_options_init(core_metrics_optio
 /* Creates an empty registry and writes it to *out (release it with
  * core_metrics_destroy). opts may be NULL for the defaults; it is only read
  * and not kept. CORE_E_INVALID_ARGUMENT for out NULL, a struct_size smaller
- * than the 0.1 layout, lowest_ns 0, highest_ns < 2 * lowest_ns or above
- * 2^62, significant_digits outside 1 .. 5, max_metrics outside 1 .. 65536,
+ * than the 0.1 layout, lowest_ns 0 or too large for the digits (see the
+ * field), highest_ns < 2 * lowest_ns or above 2^62, significant_digits
+ * outside 1 .. 5, max_metrics outside 1 .. 65536,
  * prom_buckets NULL with a count, or boundaries not finite, not > 0, not
  * increasing or too many; CORE_E_UNSUPPORTED for a struct_size larger than
  * this library knows; CORE_E_OUT_OF_MEMORY. *out is unchanged on error.

@@ -22,6 +22,9 @@ core_status arange(const char *fn, double start, double stop, double step, T *ou
                    std::size_t cap, std::size_t *n, bool length_only = false) {
   const char *const core_abi_fn_ = fn;
   CORE_REQUIRE_OUT(n);
+  // A capacity no buffer can have is refused, not trusted (only the NULL
+  // check waits for the length: (NULL, 0, &n) asks for it).
+  CORE_REQUIRE_COUNT(out, cap);
   CORE_REQUIRE(std::isfinite(start) && std::isfinite(stop) && std::isfinite(step),
                "start, stop and step must be finite, got %g, %g, %g", start, stop, step);
   CORE_REQUIRE(step != 0.0, "step must not be 0");
@@ -84,6 +87,7 @@ core_status concat(const char *fn, const T *const *parts, const std::size_t *len
   const char *const core_abi_fn_ = fn;
   CORE_REQUIRE_OUT(n);
   CORE_REQUIRE_ARRAY(parts, count);
+  CORE_REQUIRE_COUNT(out, cap);  // a capacity no buffer can have
   std::size_t total = 0;
   const core_status st = concat_len(fn, lens, count, &total);
   if (st != CORE_OK) return st;

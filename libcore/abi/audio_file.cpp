@@ -52,6 +52,7 @@ CORE_API core_status core_audio_read(const char *path, uint32_t target_rate, flo
   CORE_REQUIRE_OUT(path);
   CORE_REQUIRE_OUT(n);
   CORE_REQUIRE(out != nullptr || cap == 0, "out is NULL but cap = %zu", cap);
+  CORE_REQUIRE_COUNT(out, cap);  // a capacity no buffer can have
   CORE_REQUIRE(target_rate <= core::audio::kMaxTargetRate,
                "target_rate = %u Hz is above the limit of %u Hz (0 keeps the file's rate)",
                target_rate, core::audio::kMaxTargetRate);

@@ -14,9 +14,9 @@ core_status batch(const char *fn, const T *const *arrays, const size_t *lens, si
   const char *const core_abi_fn_ = fn;
   CORE_REQUIRE_NAN_POLICY(nan);
   if (count == 0) return CORE_OK;
-  CORE_REQUIRE_OUT(arrays);
-  CORE_REQUIRE_OUT(lens);
-  CORE_REQUIRE_OUT(out);
+  CORE_REQUIRE_ARRAY(arrays, count);
+  CORE_REQUIRE_ARRAY(lens, count);
+  CORE_REQUIRE_ARRAY(out, count);
   // Every array is checked before anything is computed, so an error leaves
   // out untouched.
   size_t total = 0;

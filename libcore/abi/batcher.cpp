@@ -92,6 +92,7 @@ CORE_API core_status core_batcher_next(core_batcher_t *b, uint64_t *ids, size_t 
   CORE_ABI_BEGIN("core_batcher_next")
   CORE_REQUIRE_BATCHER(b);
   CORE_REQUIRE_OUT(ids);
+  CORE_REQUIRE_COUNT(ids, cap);  // a capacity no buffer can have
   CORE_REQUIRE_OUT(count);
   CORE_REQUIRE(cap >= bt.max_batch(), "cap is %zu, below max_batch (%zu)", cap,
                bt.max_batch());

@@ -47,6 +47,7 @@ core_status report(const char *fn, core_status st, const Error &err) {
 // The value arguments of put and writer_put.
 #define CORE_REQUIRE_VALUE(data, n, shape, ndim)                                       \
   CORE_REQUIRE((data) != nullptr, "data is NULL");                                     \
+  CORE_REQUIRE_COUNT(data, n); /* a length no array can have: refused, not copied */   \
   do {                                                                                 \
     Error verr_;                                                                       \
     if (core::cache::check_value(n, shape, ndim, &verr_) != CORE_OK)                   \
@@ -126,13 +127,28 @@ CORE_API core_status core_cache_create(const core_cache_options_t *opts, core_ca
                "max_entries = %zu is fewer than the %zu shards: every shard needs room for "
                "one entry",
                opts->max_entries, eff);
-  core::cache::Pub pub;
+  // The cache first, the metrics last: registration cannot be undone, so
+  // registering first and then failing to allocate the cache left the
+  // names taken and refused the caller's retry ("already registered").
+  Cache *c = core::cache::create(*opts, nullptr);
   if (opts->metrics != nullptr) {
+    core::cache::Pub pub;
     Error err;
-    if (core::cache::publish_register(*opts, &pub, &err) != CORE_OK)
+    core_status pst;
+    try {
+      pst = core::cache::publish_register(*opts, &pub, &err);
+    } catch (...) {
+      core::cache::destroy(c);
+      throw;  // CORE_ABI_END reports it
+    }
+    if (pst != CORE_OK) {
+      core::cache::destroy(c);
       return report(core_abi_fn_, err.status, err);
+    }
+    c->pub = pub;
+    for (std::size_t i = 0; i < c->nshards; ++i) c->shards[i].pub = &c->pub;
   }
-  *out = wrap(core::cache::create(*opts, opts->metrics != nullptr ? &pub : nullptr));
+  *out = wrap(c);
   return CORE_OK;
   CORE_ABI_END
 }

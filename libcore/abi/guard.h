@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <cstddef>
 #include <exception>
 #include <new>
 
@@ -54,11 +55,44 @@ inline core_status translate_exception(const char *fn) {
   }
 }
 
+// The most elements an array of T can have: its byte size must fit in
+// ptrdiff_t, as every object's does (malloc refuses more). A length beyond
+// that is a caller's error, never memory to read: its byte size overflows
+// (SIZE_MAX / sizeof(T) + 1 elements wrap around to a small byte count) or
+// runs far past any buffer. void arrays count bytes.
+template <class T>
+struct elem_size {
+  static constexpr std::size_t value = sizeof(T);
+};
+template <>
+struct elem_size<void> {
+  static constexpr std::size_t value = 1;
+};
+template <class T>
+constexpr std::size_t max_count(const T *) noexcept {
+  return static_cast<std::size_t>(PTRDIFF_MAX) / elem_size<T>::value;
+}
+
 // True when [a, a + an) and [b, b + bn) share a byte.
 inline bool overlaps(const void *a, std::size_t an, const void *b, std::size_t bn) {
   const auto pa = reinterpret_cast<std::uintptr_t>(a), pb = reinterpret_cast<std::uintptr_t>(b);
   return an != 0 && bn != 0 && pa < pb + bn && pb < pa + an;
 }
+
+// core.h promises that a successful call leaves the thread's message as it
+// was. An entry point built on other public functions (the pipeline calls
+// core_cache_get, core_ring_pop, core_vad_next_segment, ...) sees those fail
+// in normal operation (a cache miss, an empty ring), and each failure
+// writes the message. Such an entry point keeps the caller's message here
+// and puts it back when it succeeds.
+class KeepMessage {
+ public:
+  KeepMessage() { std::snprintf(saved_, sizeof saved_, "%s", last_error()); }
+  void restore() const { set_last_error("%s", saved_); }
+
+ private:
+  char saved_[512];  // the size of the thread's buffer (runtime/error.cpp)
+};
 
 }  // namespace abi
 }  // namespace core
@@ -88,9 +122,21 @@ inline bool overlaps(const void *a, std::size_t an, const void *b, std::size_t b
   } while (0)
 #define CORE_REQUIRE(cond, ...) CORE_CHECK(cond, CORE_E_INVALID_ARGUMENT, __VA_ARGS__)
 
-// The common array checks.
-#define CORE_REQUIRE_ARRAY(ptr, n) \
-  CORE_REQUIRE((ptr) != nullptr || (n) == 0, "%s is NULL but its length is %zu", #ptr, (size_t)(n))
+// The common array checks. CORE_REQUIRE_COUNT: n elements of *ptr fit in
+// memory (max_count above); checked before anything reads or writes the
+// array, so a huge length is refused instead of read. CORE_REQUIRE_ARRAY
+// adds: ptr may be NULL only when n is 0.
+#define CORE_REQUIRE_COUNT(ptr, n)                                                      \
+  CORE_REQUIRE((size_t)(n) <= ::core::abi::max_count(ptr),                              \
+               "%s has length %zu, more elements than memory can hold (its byte size "  \
+               "overflows)",                                                            \
+               #ptr, (size_t)(n))
+#define CORE_REQUIRE_ARRAY(ptr, n)                                                      \
+  do {                                                                                  \
+    CORE_REQUIRE((ptr) != nullptr || (n) == 0, "%s is NULL but its length is %zu", #ptr, \
+                 (size_t)(n));                                                          \
+    CORE_REQUIRE_COUNT(ptr, n);                                                         \
+  } while (0)
 #define CORE_REQUIRE_OUT(ptr) CORE_REQUIRE((ptr) != nullptr, "%s is NULL", #ptr)
 #define CORE_REQUIRE_NAN_POLICY(p)                                                  \
   CORE_REQUIRE((p) == CORE_NAN_PROPAGATE || (p) == CORE_NAN_OMIT,                   \

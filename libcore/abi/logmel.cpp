@@ -149,6 +149,7 @@ CORE_API core_status core_logmel_filters(const core_logmel_t *lm, float *out, si
   CORE_REQUIRE_LOGMEL(lm, a);
   CORE_REQUIRE_OUT(count);
   CORE_REQUIRE(out != nullptr || cap == 0, "out is NULL but cap is %zu", cap);
+  CORE_REQUIRE_COUNT(out, cap);  // a capacity no buffer can have
   const std::size_t need = a.filters().n_mels * a.filters().n_bins;
   *count = need;
   CORE_CHECK(cap >= need, CORE_E_BUFFER_TOO_SMALL,
@@ -166,11 +167,13 @@ CORE_API core_status core_logmel_compute(core_logmel_t *lm, const float *samples
   CORE_REQUIRE_OUT(n_frames);
   CORE_REQUIRE_OUT(samples);
   CORE_REQUIRE(out != nullptr || cap == 0, "out is NULL but cap is %zu", cap);
+  CORE_REQUIRE_COUNT(out, cap);  // a capacity no buffer can have
   const LogmelConfig &c = a.config();
   CORE_REQUIRE(n >= c.n_fft, "n = %zu samples is fewer than n_fft = %u (a frame needs n_fft samples)",
                n, c.n_fft);
   std::size_t frames = 0, need = 0;
-  CORE_REQUIRE(n <= SIZE_MAX / sizeof(float) && values_for(c, n, &frames, &need),
+  // (max_count: a length no array can have, core.h convention 5)
+  CORE_REQUIRE(n <= core::abi::max_count(samples) && values_for(c, n, &frames, &need),
                "n = %zu samples is more than a buffer can hold", n);
   CORE_REQUIRE(!core::abi::overlaps(out, std::min(cap, need) * sizeof(float), samples,
                                     n * sizeof(float)),
@@ -241,6 +244,13 @@ CORE_API core_status core_logmel_compute_batch(core_logmel_t *lm, const float *c
   CORE_REQUIRE(outs != nullptr, "outs is NULL but count is %zu", count);
   CORE_REQUIRE(caps != nullptr, "caps is NULL but count is %zu", count);
   CORE_REQUIRE(n_frames != nullptr, "n_frames is NULL but count is %zu", count);
+  // A count no array can have is refused before anything is read (or
+  // allocated: the jobs below hold count entries).
+  CORE_REQUIRE_COUNT(clips, count);
+  CORE_REQUIRE_COUNT(lens, count);
+  CORE_REQUIRE_COUNT(outs, count);
+  CORE_REQUIRE_COUNT(caps, count);
+  CORE_REQUIRE_COUNT(n_frames, count);
   const LogmelConfig &c = a.config();
   std::vector<core::audio::ClipJob> jobs(count);
   std::vector<std::size_t> need(count);
@@ -252,7 +262,8 @@ CORE_API core_status core_logmel_compute_batch(core_logmel_t *lm, const float *c
     CORE_REQUIRE(lens[i] >= c.n_fft,
                  "lens[%zu] = %zu samples is fewer than n_fft = %u (a frame needs n_fft samples)",
                  i, lens[i], c.n_fft);
-    CORE_REQUIRE(lens[i] <= SIZE_MAX / sizeof(float) && values_for(c, lens[i], &jobs[i].n_frames, &need[i]),
+    CORE_REQUIRE(lens[i] <= core::abi::max_count(clips[i]) &&
+                     values_for(c, lens[i], &jobs[i].n_frames, &need[i]),
                  "lens[%zu] = %zu samples is more than a buffer can hold", i, lens[i]);
     jobs[i].x = clips[i];
     jobs[i].n = lens[i];
@@ -327,6 +338,12 @@ CORE_API core_status core_logmel_stream_read(core_logmel_stream_t *s, float *out
   CORE_REQUIRE_OUT(n_frames);
   CORE_REQUIRE(out != nullptr || max_frames == 0, "out is NULL but max_frames is %zu",
                max_frames);
+  // max_frames frames of n_mels floats: a count no buffer can hold is
+  // refused, not trusted.
+  CORE_REQUIRE(max_frames <= core::abi::max_count(out) / st.n_mels(),
+               "out has room for max_frames = %zu frames of %zu floats: more than memory "
+               "can hold (its byte size overflows)",
+               max_frames, st.n_mels());
   *n_frames = st.read(out, max_frames);
   return CORE_OK;
   CORE_ABI_END

@@ -152,11 +152,32 @@ CORE_API core_status core_metrics_create(const core_metrics_options_t *opts,
   CORE_REQUIRE(opts->lowest_ns >= 1, "lowest_ns must be >= 1, got 0");
   CORE_REQUIRE(opts->highest_ns <= (UINT64_C(1) << 62),
                "highest_ns = %llu is above 2^62", (unsigned long long)opts->highest_ns);
-  CORE_REQUIRE(opts->highest_ns >= 2 * opts->lowest_ns,
-               "highest_ns = %llu must be >= 2 * lowest_ns = %llu",
-               (unsigned long long)opts->highest_ns, (unsigned long long)(2 * opts->lowest_ns));
+  // Compared without computing 2 * lowest_ns: for lowest_ns >= 2^63 that
+  // wraps, and such a registry passed and then looped forever building
+  // its layout (found by tests/fuzz/fuzz_options, regression
+  // fuzz_options-metrics-lowest-2p63-hang).
+  CORE_REQUIRE(opts->lowest_ns <= opts->highest_ns / 2,
+               "highest_ns = %llu must be >= 2 * lowest_ns (lowest_ns = %llu)",
+               (unsigned long long)opts->highest_ns, (unsigned long long)opts->lowest_ns);
   CORE_REQUIRE(opts->significant_digits >= 1 && opts->significant_digits <= 5,
                "significant_digits must be in 1 .. 5, got %d", opts->significant_digits);
+  {
+    // HdrHistogram's limit: floor(log2(lowest)) + the half-bucket
+    // magnitude must stay <= 61, or the layout's shifts leave 64 bits.
+    // lowest_ns = 2^61 with highest_ns = 2^62 looped forever in
+    // Layout::make and indexed its histogram out of bounds (found by
+    // tests/fuzz/fuzz_options, regression fuzz_options-metrics-lowest-2p61-hang).
+    std::uint64_t single = 2;
+    for (int i = 0; i < opts->significant_digits; ++i) single *= 10;
+    int sub_mag = 0;
+    while ((std::uint64_t{1} << sub_mag) < single) ++sub_mag;
+    const int unit_mag = 63 - __builtin_clzll(opts->lowest_ns);
+    CORE_REQUIRE(unit_mag + sub_mag - 1 <= 61,
+                 "lowest_ns = %llu is too large for %d significant digits (below 2^%d "
+                 "needed: the histogram's sub-buckets must fit in 64 bits)",
+                 (unsigned long long)opts->lowest_ns, opts->significant_digits,
+                 62 - sub_mag + 1);
+  }
   CORE_REQUIRE(opts->max_metrics >= 1 && opts->max_metrics <= 65536,
                "max_metrics must be in 1 .. 65536, got %zu", opts->max_metrics);
   CORE_REQUIRE_ARRAY(opts->prom_buckets, opts->prom_bucket_count);

@@ -130,9 +130,13 @@ CORE_API core_status core_pipeline_create(const core_pipeline_options_t *opts,
 
   core_status st = CORE_OK;
   why[0] = '\0';
+  // Building on other public calls (core_metrics_find may miss): a success
+  // must leave the caller's message as it was (KeepMessage in guard.h).
+  const ::core::abi::KeepMessage keep;
   std::unique_ptr<Pipeline> p = Pipeline::create(c, &st, why, sizeof why);
   if (!p) return ::core::abi::fail(st, core_abi_fn_, "%s", why);
   *out = wrap(p.release());
+  keep.restore();
   return CORE_OK;
   CORE_ABI_END
 }
@@ -176,8 +180,13 @@ CORE_API core_status core_pipeline_next_event(core_pipeline_t *p, core_event_t *
   CORE_ABI_BEGIN("core_pipeline_next_event")
   CORE_REQUIRE_PIPELINE(p);
   CORE_REQUIRE_OUT(ev);
+  // The analysis fails public calls in normal operation (an empty ring, a
+  // cache miss, no segment yet), each writing the message; a success must
+  // leave the caller's message as it was (KeepMessage in guard.h).
+  const ::core::abi::KeepMessage keep;
   const core_status st = pl.next_event(ev);
   CORE_CHECK(st == CORE_OK, st, "no event ready");
+  keep.restore();
   return CORE_OK;
   CORE_ABI_END
 }
@@ -188,9 +197,11 @@ CORE_API core_status core_pipeline_submit_embedding(core_pipeline_t *p, uint64_t
   CORE_REQUIRE_PIPELINE(p);
   CORE_REQUIRE_OUT(embedding);
   CORE_REQUIRE(dim == pl.dim(), "dim is %zu, the pipeline's dim is %zu", dim, pl.dim());
+  const ::core::abi::KeepMessage keep;  // as in next_event (the cache put may fail)
   const core_status st = pl.submit(window_id, embedding);
   CORE_CHECK(st == CORE_OK, st, "window %llu is not waiting for an embedding",
              static_cast<unsigned long long>(window_id));
+  keep.restore();
   return CORE_OK;
   CORE_ABI_END
 }

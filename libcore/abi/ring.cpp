@@ -82,13 +82,19 @@ core_status fail_memo(core_status st, const char *fn, unsigned long long k0,
 // tail call; the fast path then saves two registers, not six.
 bool live_ring(const core_ring_t *ring) noexcept { return live(ring) != nullptr; }
 
+// `xname` is the public name of the samples argument (x, or pcm for
+// append_i16), for the messages.
 template <class T>
-[[gnu::noinline, gnu::cold]] core_status append_failed(const char *fn, core_ring_t *ring,
-                                                       const T *x, size_t n,
+[[gnu::noinline, gnu::cold]] core_status append_failed(const char *fn, const char *xname,
+                                                       core_ring_t *ring, const T *x, size_t n,
                                                        core_status st) noexcept {
   const char *const core_abi_fn_ = fn;
   CORE_REQUIRE_RING(ring);
-  CORE_REQUIRE_ARRAY(x, n);
+  CORE_REQUIRE(x != nullptr || n == 0, "%s is NULL but its length is %zu", xname, n);
+  CORE_REQUIRE(n <= core::abi::max_count(x),
+               "%s has length %zu, more elements than memory can hold (its byte size "
+               "overflows)",
+               xname, n);
   const unsigned long long cap = r.cap;
   if (n > cap)
     return fail_memo(st, fn, n, cap, 0, "n = %zu exceeds the capacity %llu: it can never fit", n,
@@ -102,14 +108,18 @@ template <class T>
 }
 
 template <class T>
-core_status append(const char *fn, core_ring_t *ring, const T *x, size_t n) noexcept {
+core_status append(const char *fn, const char *xname, core_ring_t *ring, const T *x,
+                   size_t n) noexcept {
   Ring *r = unwrap(ring);
-  if (r == nullptr || r->magic != core::ring::kMagic || (x == nullptr && n != 0))
-    return append_failed(fn, ring, x, n, CORE_E_INVALID_ARGUMENT);
+  // A length no array can have is refused before the copy: under OVERWRITE
+  // the last `capacity` samples of x, at x + n - capacity, would be read.
+  if (r == nullptr || r->magic != core::ring::kMagic || (x == nullptr && n != 0) ||
+      n > core::abi::max_count(x))
+    return append_failed(fn, xname, ring, x, n, CORE_E_INVALID_ARGUMENT);
   if (n == 0) return CORE_OK;
   if (r->policy == CORE_RING_OVERWRITE) return core::ring::append_overwrite(*r, x, n);
   if (n > r->cap || !core::ring::append_reject(*r, x, n))
-    return append_failed(fn, ring, x, n, CORE_E_FULL);
+    return append_failed(fn, xname, ring, x, n, CORE_E_FULL);
   if (__builtin_expect(r->pub_appended != nullptr, 0)) core::ring::publish_append(*r, n);
   return CORE_OK;
 }
@@ -234,11 +244,11 @@ CORE_API void core_ring_destroy(core_ring_t *ring) {
 
 // (noexcept throughout: no CORE_ABI_BEGIN/END, see append above)
 CORE_API core_status core_ring_append_f32(core_ring_t *ring, const float *x, size_t n) {
-  return append("core_ring_append_f32", ring, x, n);
+  return append("core_ring_append_f32", "x", ring, x, n);
 }
 
 CORE_API core_status core_ring_append_i16(core_ring_t *ring, const int16_t *pcm, size_t n) {
-  return append("core_ring_append_i16", ring, pcm, n);
+  return append("core_ring_append_i16", "pcm", ring, pcm, n);
 }
 
 CORE_API core_status core_ring_wait_writable(core_ring_t *ring, size_t n, int timeout_ms) {
@@ -315,7 +325,9 @@ CORE_API core_status core_ring_consume(core_ring_t *ring, size_t n) {
 }
 
 CORE_API core_status core_ring_pop(core_ring_t *ring, float *out, size_t n, size_t *got) {
-  if (!live_ring(ring) || got == nullptr || (out == nullptr && n != 0))
+  // (n beyond any array: refused like a NULL out, by pop_failed's checks)
+  if (!live_ring(ring) || got == nullptr || (out == nullptr && n != 0) ||
+      n > core::abi::max_count(out))
     return pop_failed(ring, out, n, got);
   Ring &r = *unwrap(ring);
   if (r.policy == CORE_RING_OVERWRITE) return pop_overwrite(ring, out, n, got);

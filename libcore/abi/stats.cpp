@@ -82,6 +82,7 @@ core_status percentile(const char *fn, const T *x, std::size_t n, double q,
   CORE_REQUIRE_OUT(out);
   CORE_REQUIRE_ARRAY(x, n);
   CORE_REQUIRE_OUT(scratch);
+  CORE_REQUIRE_COUNT(scratch, cap);  // a capacity no buffer can have
   CORE_REQUIRE_NAN_POLICY(nan);
   CORE_REQUIRE(q >= 0.0 && q <= 100.0, "q must be in [0, 100], got %g", q);
   CORE_CHECK(cap >= n, CORE_E_BUFFER_TOO_SMALL, "scratch_cap is %zu but n = %zu", cap, n);

@@ -179,6 +179,7 @@ CORE_API core_status core_vad_segments(const float *x, size_t n, const core_vad_
   CORE_REQUIRE_OUT(count);
   CORE_REQUIRE_ARRAY(x, n);
   CORE_REQUIRE(out != nullptr || cap == 0, "out is NULL but cap is %zu", cap);
+  CORE_REQUIRE_COUNT(out, cap);  // a capacity no buffer can have
   core_vad_options_t o;
   const core_status st = read_options(core_abi_fn_, opts, &o);
   if (st != CORE_OK) return st;

@@ -172,6 +172,7 @@ class Stream {
   std::size_t available() const { return ready_.size() / n_mels_ - ready_read_; }
   void reset();
   bool flushed() const { return flushed_; }
+  std::size_t n_mels() const { return n_mels_; }  // floats per frame
 
  private:
   void reserve(std::uint64_t t_end, bool closing);

@@ -60,17 +60,22 @@ std::string folder_of(const std::string &path) {
 }  // namespace
 
 core_status save(Cache &c, const char *path, Error *err) {
+  // Every allocation before the file is touched: once it is renamed over
+  // path, a failure (std::bad_alloc for the folder's name, as it was) would
+  // report an error for a save that happened.
+  const std::string folder = folder_of(path);
   std::string tmp = std::string(path) + ".tmp.XXXXXX";
   const int fd = mkstemp(&tmp[0]);
   if (fd < 0)
     return err->set(CORE_E_IO, "cannot create a temporary file beside \"%s\": %s", path,
                     std::strerror(errno));
   std::FILE *f = fdopen(fd, "wb");
-  if (f == nullptr) {
+  if (f == nullptr) {  // fdopen fails only for lack of memory here (ENOMEM)
     const int e = errno;
     close(fd);
     ::unlink(tmp.c_str());
-    return err->set(CORE_E_IO, "fdopen failed: %s", std::strerror(e));
+    return err->set(e == ENOMEM ? CORE_E_OUT_OF_MEMORY : CORE_E_IO, "fdopen failed: %s",
+                    std::strerror(e));
   }
   std::setvbuf(f, nullptr, _IOFBF, 1 << 20);
   Out out{f, {}, true};
@@ -110,7 +115,7 @@ core_status save(Cache &c, const char *path, Error *err) {
     ::unlink(tmp.c_str());
     return err->set(CORE_E_IO, "cannot write \"%s\": %s", path, std::strerror(e));
   }
-  const int dfd = open(folder_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const int dfd = open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {  // best effort: some file systems refuse fsync on folders
     (void)fsync(dfd);
     close(dfd);
@@ -213,13 +218,21 @@ core_status load(Cache &c, const char *path, Error *err) {
     return err->set(CORE_E_IO, "\"%s\" is not a regular file", path);
   }
   std::FILE *f = fdopen(fd, "rb");
-  if (f == nullptr) {
+  if (f == nullptr) {  // as in save: out of memory
+    const int e = errno;
     close(fd);
-    return err->set(CORE_E_IO, "fdopen failed: %s", std::strerror(errno));
+    return err->set(e == ENOMEM ? CORE_E_OUT_OF_MEMORY : CORE_E_IO, "fdopen failed: %s",
+                    std::strerror(e));
   }
   std::setvbuf(f, nullptr, _IOFBF, 1 << 20);
   Loaded loaded;
-  const core_status st = parse(f, static_cast<std::uint64_t>(sb.st_size), path, &loaded, err);
+  core_status st;
+  try {  // parse throws std::bad_alloc (its list of entries): close f first
+    st = parse(f, static_cast<std::uint64_t>(sb.st_size), path, &loaded, err);
+  } catch (...) {
+    std::fclose(f);
+    throw;
+  }
   std::fclose(f);
   if (st != CORE_OK) return st;
 

@@ -114,9 +114,18 @@ static inline int fb_have_avx2(void) {
     }                                       \
   } while (0)
 #define FB_REQUIRE(cond, ...) FB_CHECK(cond, CORE_E_INVALID_ARGUMENT, __VA_ARGS__)
-#define FB_REQUIRE_ARRAY(ptr, n)                                                   \
-  FB_REQUIRE((ptr) != NULL || (n) == 0, "%s is NULL but its length is %zu", #ptr, \
-             (size_t)(n))
+/* As the library's CORE_REQUIRE_ARRAY (libcore/abi/guard.h): ptr may be
+ * NULL only when n is 0, and a length whose byte size is above PTRDIFF_MAX
+ * is refused before the array is touched. */
+#define FB_REQUIRE_ARRAY(ptr, n)                                                      \
+  do {                                                                                \
+    FB_REQUIRE((ptr) != NULL || (n) == 0, "%s is NULL but its length is %zu", #ptr,   \
+               (size_t)(n));                                                          \
+    FB_REQUIRE((size_t)(n) <= (size_t)PTRDIFF_MAX / sizeof(*(ptr)),                   \
+               "%s has length %zu, more elements than memory can hold (its byte size " \
+               "overflows)",                                                          \
+               #ptr, (size_t)(n));                                                    \
+  } while (0)
 #define FB_REQUIRE_OUT(ptr) FB_REQUIRE((ptr) != NULL, "%s is NULL", #ptr)
 #define FB_REQUIRE_NAN_POLICY(p)                                                    \
   FB_REQUIRE((p) == CORE_NAN_PROPAGATE || (p) == CORE_NAN_OMIT,                      \

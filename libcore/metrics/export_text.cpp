@@ -1,5 +1,6 @@
 // JSON (RFC 8259) and a human-readable fixed-width table.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "libcore/metrics/format.h"
@@ -54,6 +55,12 @@ void field(std::string *out, const char *name, double v) {
   *out += ",\"";
   *out += name;
   *out += "\":";
+  // JSON has no infinity or NaN (a gauge added up past DBL_MAX printed
+  // "inf", invalid JSON: found by tests/fuzz/fuzz_metrics): null instead.
+  if (!std::isfinite(v)) {
+    *out += "null";
+    return;
+  }
   append_double(out, v);
 }
 

@@ -2,6 +2,7 @@
 #ifndef LIBCORE_METRICS_FORMAT_H
 #define LIBCORE_METRICS_FORMAT_H
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -11,8 +12,18 @@ namespace metrics {
 
 // Integers in full, else the shortest %g form of v that reads back as v.
 inline void append_double(std::string *out, double v) {
+  // A gauge can leave the finite range (gauge_add and merges add up past
+  // DBL_MAX); %g would write "inf". Prometheus spells these +Inf, -Inf and
+  // NaN (JSON writes null instead: export_text.cpp).
+  if (!std::isfinite(v)) {
+    *out += std::isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
+    return;
+  }
   char buf[40];
-  if (v == static_cast<double>(static_cast<long long>(v)) && v > -1e15 && v < 1e15) {
+  // The range test comes first: converting a double outside long long's
+  // range (a gauge set to 1e300) is undefined behaviour (found by
+  // tests/fuzz/fuzz_metrics, regression fuzz_metrics-gauge-1e300-llong-cast).
+  if (v > -1e15 && v < 1e15 && v == static_cast<double>(static_cast<long long>(v))) {
     std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));  // "100", not "1e+02"
     *out += buf;
     return;

@@ -55,13 +55,11 @@ core_status register_group(core_metrics_t *m, const char *prefix, const char *ow
     return CORE_E_FULL;
   }
   // The names checked do not collide with each other either (the callers'
-  // suffixes are distinct), so registering cannot fail now except for memory.
-  for (std::size_t i = 0; i < n; ++i) {
-    if (register_locked(*r, std::move(descs[i]), &ids[i], &merr) != CORE_OK) {
-      std::snprintf(msg, cap, "registering the %s's metrics: %s", owner, merr.message);
-      return merr.status;
-    }
-  }
+  // suffixes are distinct), so registering cannot fail now except for
+  // memory, and then registers nothing (register_new_locked): one by one,
+  // a failure in the middle left the first metrics registered, and the
+  // owner's retry was refused as a duplicate.
+  register_new_locked(*r, std::move(descs), ids);
   return CORE_OK;
 }
 

@@ -67,14 +67,20 @@ inline std::size_t rebucket(const Layout &to, const Layout &from, std::size_t i)
 }
 }  // namespace
 
+// A snapshot_and_reset interval can hold the sum, underflow or overflow of
+// a record whose bucket count landed in the previous interval (convention
+// 7), so d.total == 0 does not mean there is nothing to add: sum, under and
+// over are added first (returning early on total == 0 lost them, and a
+// registry fed with reset intervals came out short). min and max of an
+// empty copy are its empty values (UINT64_MAX, 0) and are skipped.
 void add_into(const Layout &to, Hist &h, const Layout &from, const HistData &d) {
+  if (d.sum != 0) h.sum.fetch_add(d.sum, std::memory_order_relaxed);
+  if (d.under != 0) h.under.fetch_add(d.under, std::memory_order_relaxed);
+  if (d.over != 0) h.over.fetch_add(d.over, std::memory_order_relaxed);
   if (d.total == 0) return;
   for (std::size_t i = 0; i < from.len; ++i)
     if (d.counts[i] != 0)
       h.counts[rebucket(to, from, i)].fetch_add(d.counts[i], std::memory_order_relaxed);
-  h.sum.fetch_add(d.sum, std::memory_order_relaxed);
-  h.under.fetch_add(d.under, std::memory_order_relaxed);
-  h.over.fetch_add(d.over, std::memory_order_relaxed);
   const std::uint64_t mn = d.min < to.highest ? d.min : to.highest;
   const std::uint64_t mx = d.max < to.highest ? d.max : to.highest;
   std::uint64_t cur = h.min.load(std::memory_order_relaxed);
@@ -87,13 +93,13 @@ void add_into(const Layout &to, Hist &h, const Layout &from, const HistData &d) 
 
 void add_into(const Layout &to, HistData &e, const Layout &from, const HistData &d) {
   if (e.counts.size() != to.len) e.counts.assign(to.len, 0);
+  e.sum += d.sum;  // even when d.total is 0: see above
+  e.under += d.under;
+  e.over += d.over;
   if (d.total == 0) return;
   for (std::size_t i = 0; i < from.len; ++i)
     if (d.counts[i] != 0) e.counts[rebucket(to, from, i)] += d.counts[i];
   e.total += d.total;
-  e.sum += d.sum;
-  e.under += d.under;
-  e.over += d.over;
   const std::uint64_t mn = d.min < to.highest ? d.min : to.highest;
   const std::uint64_t mx = d.max < to.highest ? d.max : to.highest;
   if (mn < e.min) e.min = mn;

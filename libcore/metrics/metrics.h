@@ -171,10 +171,36 @@ core_status make_desc(core_metric_kind kind, const char *name, const char *help,
 // Looks the desc up in names: *existing = its id if the same series exists;
 // else checks kind conflicts and collisions of its series names.
 core_status check_names(const Names &names, const Desc &d, std::size_t *existing, Error *err);
+// Adds d's names as id `id`. Strong guarantee: when an insertion throws
+// (out of memory) the ones made are undone, so a failed registration leaves
+// no name behind (a stale entry would hand out an id never registered, or
+// refuse the retry as a collision).
 void add_names(Names &names, const Desc &d, std::size_t id);
+// Several descs' names added as one step: add() them, then commit(); until
+// then the destructor (or undo()) erases every name added, without
+// allocating.
+class NamesUndo {
+ public:
+  NamesUndo(Names &names, std::size_t descs);  // room for `descs` add() calls
+  ~NamesUndo() { undo(); }
+  NamesUndo(const NamesUndo &) = delete;
+  NamesUndo &operator=(const NamesUndo &) = delete;
+  void add(const Desc &d, std::size_t id);  // throws std::bad_alloc
+  void undo() noexcept;
+  void commit() noexcept;
+
+ private:
+  Names &names_;
+  std::vector<const std::string *> by_key_, first_, kind_of_, reserved_;
+};
 // Registers (under r.mu). *id = the id.
 core_status register_metric(Registry &r, Desc d, core_metric_id_t *id, Error *err);
 core_status register_locked(Registry &r, Desc d, core_metric_id_t *id, Error *err);
+// Registers descs, already checked (new names, no collisions, room for all),
+// as the next ids (ids[i] for descs[i]), all or nothing: every allocation
+// comes before the registry changes. Under r.mu. Throws std::bad_alloc, r
+// then unchanged.
+void register_new_locked(Registry &r, std::vector<Desc> descs, core_metric_id_t *ids);
 Registry *create(const core_metrics_options_t &opts);
 core_status default_prom(const Layout &L, std::vector<double> *out);
 core_status find(const Names &names, const char *name, std::size_t *id);

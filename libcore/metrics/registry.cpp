@@ -148,11 +148,57 @@ core_status check_names(const Names &names, const Desc &d, std::size_t *existing
   return CORE_OK;
 }
 
+NamesUndo::NamesUndo(Names &names, std::size_t descs) : names_(names) {
+  by_key_.reserve(descs);
+  first_.reserve(descs);
+  kind_of_.reserve(descs);
+  reserved_.reserve(4 * descs);  // a timer reserves 4 series names, others 1
+}
+
+void NamesUndo::add(const Desc &d, std::size_t id) {
+  const std::vector<std::string> series = series_names(d);  // may throw: nothing added yet
+  // Each emplace inserts or throws with no effect; each key inserted is
+  // recorded (its node's address is stable) in room reserved above.
+  auto k = names_.by_key.emplace(series_key(d.name, d.labels), id);
+  if (k.second) by_key_.push_back(&k.first->first);
+  auto f = names_.first.emplace(d.name, id);
+  if (f.second) first_.push_back(&f.first->first);
+  auto t = names_.kind_of.emplace(d.name, d.kind);
+  if (t.second) kind_of_.push_back(&t.first->first);
+  for (const std::string &s : series) {
+    auto r = names_.reserved.emplace(s, d.name);
+    if (r.second) reserved_.push_back(&r.first->first);
+  }
+}
+
+namespace {
+// Erases the recorded keys, newest first: find() looks a key up without
+// allocating, and the key is read before its node is erased.
+template <class Map>
+void erase_keys(Map &m, std::vector<const std::string *> &keys) noexcept {
+  for (auto it = keys.rbegin(); it != keys.rend(); ++it) m.erase(m.find(**it));
+  keys.clear();
+}
+}  // namespace
+
+void NamesUndo::undo() noexcept {
+  erase_keys(names_.reserved, reserved_);
+  erase_keys(names_.kind_of, kind_of_);
+  erase_keys(names_.first, first_);
+  erase_keys(names_.by_key, by_key_);
+}
+
+void NamesUndo::commit() noexcept {
+  by_key_.clear();
+  first_.clear();
+  kind_of_.clear();
+  reserved_.clear();
+}
+
 void add_names(Names &names, const Desc &d, std::size_t id) {
-  names.by_key.emplace(series_key(d.name, d.labels), id);
-  names.first.emplace(d.name, id);
-  names.kind_of.emplace(d.name, d.kind);
-  for (const std::string &s : series_names(d)) names.reserved.emplace(s, d.name);
+  NamesUndo undo(names, 1);
+  undo.add(d, id);
+  undo.commit();
 }
 
 core_status find(const Names &names, const char *name, std::size_t *id) {
@@ -180,6 +226,28 @@ core_status register_locked(Registry &r, Desc d, core_metric_id_t *id, Error *er
   r.n.store(n + 1, std::memory_order_release);
   *id = n;
   return CORE_OK;
+}
+
+void register_new_locked(Registry &r, std::vector<Desc> descs, core_metric_id_t *ids) {
+  const std::size_t count = descs.size();
+  const std::uint32_t n0 = r.n.load(std::memory_order_relaxed);
+  std::vector<std::unique_ptr<Metric>> made;
+  made.reserve(count);
+  for (Desc &d : descs) {
+    auto m = std::make_unique<Metric>();
+    if (d.kind == CORE_METRIC_TIMER) m->hist = std::make_unique<Hist>(r.layout);
+    m->desc = std::move(d);
+    made.push_back(std::move(m));
+  }
+  NamesUndo undo(r.names, count);  // its destructor undoes the names unless committed
+  for (std::size_t i = 0; i < count; ++i) undo.add(made[i]->desc, n0 + i);
+  undo.commit();
+  // Nothing can fail from here on.
+  for (std::size_t i = 0; i < count; ++i) {
+    r.slots[n0 + i] = made[i].release();
+    ids[i] = static_cast<core_metric_id_t>(n0 + i);
+  }
+  r.n.store(static_cast<std::uint32_t>(n0 + count), std::memory_order_release);
 }
 
 core_status register_metric(Registry &r, Desc d, core_metric_id_t *id, Error *err) {

@@ -51,12 +51,19 @@ Snapshot *take(Registry &r, bool reset) {
   s->names = r.names;
   const std::uint32_t n = r.n.load(std::memory_order_relaxed);
   s->metrics.resize(n);
+  // Every allocation first (descs, histogram copies), then the copies: a
+  // reset must not empty a timer whose snapshot is then dropped for lack of
+  // memory (its values would be lost).
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const Metric &m = *r.slots[i];
+    s->metrics[i].desc = m.desc;
+    if (m.desc.kind == CORE_METRIC_TIMER) s->metrics[i].hist.counts.resize(r.layout.len);
+  }
   for (std::uint32_t i = 0; i < n; ++i) {
     Metric &m = *r.slots[i];
     SnapMetric &o = s->metrics[i];
-    o.desc = m.desc;
     if (m.desc.kind == CORE_METRIC_TIMER)
-      copy(r.layout, *m.hist, &o.hist, reset);
+      copy(r.layout, *m.hist, &o.hist, reset);  // counts already sized: no allocation
     else if (m.desc.kind == CORE_METRIC_COUNTER)
       o.counter = m.value.load(std::memory_order_relaxed);
     else
@@ -106,11 +113,15 @@ core_status merge(Registry &dst, const Snapshot &src, Error *err) {
     return err->set(CORE_E_FULL,
                     "merging adds %zu metrics to the %u held, more than max_metrics = %zu",
                     added, n0, dst.cap);
-  for (std::size_t i = 0; i < src.metrics.size(); ++i) {
-    if (ids[i] < n0) continue;
-    core_metric_id_t id;
-    if (register_locked(dst, src.metrics[i].desc, &id, err) != CORE_OK) return err->status;
-  }
+  // The new metrics all at once, or none (out of memory): registered one by
+  // one, a failure in the middle left dst changed. plan() numbered them
+  // n0, n0 + 1, ... in src order, as register_new_locked does.
+  std::vector<Desc> fresh;
+  fresh.reserve(added);
+  for (std::size_t i = 0; i < src.metrics.size(); ++i)
+    if (ids[i] >= n0 && ids[i] == n0 + fresh.size()) fresh.push_back(src.metrics[i].desc);
+  std::vector<core_metric_id_t> fresh_ids(fresh.size());
+  register_new_locked(dst, std::move(fresh), fresh_ids.data());
   for (std::size_t i = 0; i < src.metrics.size(); ++i) {
     const SnapMetric &m = src.metrics[i];
     Metric &t = *dst.slots[ids[i]];

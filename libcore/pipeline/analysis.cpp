@@ -160,6 +160,7 @@ bool Pipeline::analyse_segments() {
     }
     seg_active_ = true;
     seg_windows_ = 0;
+    seg_safe_ = seg_final_ ? 0 : safe_end();
     // Never before the history (back_ is sized so that this does not bind).
     next_win_ = std::max(seg_start_, hist_base_);
     queue(CORE_EVENT_SPEECH_START, seg_start_, 0);
@@ -170,7 +171,20 @@ bool Pipeline::analyse_segments() {
     seg_end_ = seg.end;
     return true;
   }
-  const std::uint64_t limit = seg_final_ ? seg_end_ : safe_end();
+  std::uint64_t limit = seg_end_;
+  if (!seg_final_) {
+    // While the VAD reports the segment open, its end cannot fall before
+    // safe_end(). Once it has closed but is not final yet (its end padding
+    // waits for the next segment: min_silence_ms < 2 * speech_pad_ms) its
+    // end may lie anywhere from where its pause began, so the limit stays
+    // where it was when the segment was last seen open. (Following the
+    // audio instead cut windows past the segment's final end: found by
+    // tests/fuzz/fuzz_pipeline, regression fuzz_pipeline-closed-segment-window.)
+    std::uint64_t open;
+    if (core_vad_open_segment(vad_, &open) == CORE_OK && open == seg_start_)
+      seg_safe_ = std::max(seg_safe_, safe_end());
+    limit = seg_safe_;
+  }
   const std::uint64_t end = next_win_ + c_.window;
   if (end <= limit && end <= pos_) {
     cut(next_win_);

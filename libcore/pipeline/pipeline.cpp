@@ -1,6 +1,8 @@
 // Construction of the pipeline, its metrics, the producer side and stats.
 #include "libcore/pipeline/pipeline.h"
 
+#include "libcore/metrics/metrics.h"
+
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -65,11 +67,39 @@ core_status Pipeline::init(char *why, std::size_t cap) {
       return nested(st, "metrics", why, cap);
     own_metrics_ = true;
   }
-  if ((st = register_metrics(why, cap)) != CORE_OK) return st;
   batcher_.reset(new Batcher(c_.batch));
 
   // The pool: a full batch being filled, a full batch being read out, and
   // a little room for cache hits queued behind them.
+  // The sizes below come from max_batch and dim, which the options do not
+  // bound: computed unchecked, a max_batch near SIZE_MAX wrapped them (a
+  // pool of 0 slots) or made vector::resize throw std::length_error,
+  // reported as CORE_E_INTERNAL (found by tests/fuzz/fuzz_options,
+  // regression fuzz_options-pipeline-max-batch-overflow). Sizes no buffer
+  // can have are CORE_E_OUT_OF_MEMORY, as a failed allocation is.
+  {
+    std::size_t feat = 0, pool_n = 0, pool_feat = 0, pool_emb = 0, batch_feat = 0, batch_emb = 0,
+                queue_n = 0;
+    const std::size_t limit = std::vector<float>().max_size() / 2;
+    const bool overflow =
+        __builtin_mul_overflow(n_mels_, n_frames_, &feat) ||
+        __builtin_mul_overflow(c_.batch.max_batch, std::size_t{2}, &pool_n) ||
+        __builtin_add_overflow(pool_n, std::size_t{2}, &pool_n) ||
+        __builtin_mul_overflow(pool_n, feat, &pool_feat) ||
+        __builtin_mul_overflow(pool_n, c_.dim, &pool_emb) ||
+        __builtin_mul_overflow(c_.batch.max_batch, feat, &batch_feat) ||
+        __builtin_mul_overflow(c_.batch.max_batch, c_.dim, &batch_emb) ||
+        __builtin_mul_overflow(pool_n, std::size_t{3}, &queue_n);
+    if (overflow || pool_feat > limit || pool_emb > limit || batch_feat > limit ||
+        batch_emb > limit || queue_n > std::vector<Entry>().max_size() / 2 ||
+        pool_n > std::vector<Slot>().max_size()) {
+      std::snprintf(why, cap,
+                    "max_batch = %zu and dim = %zu need buffers larger than memory can hold "
+                    "(%zu windows of %zu x %zu features in flight)",
+                    c_.batch.max_batch, c_.dim, pool_n, n_mels_, n_frames_);
+      return CORE_E_OUT_OF_MEMORY;
+    }
+  }
   const std::size_t pool = 2 * c_.batch.max_batch + 2;
   slots_.resize(pool);
   feat_store_.assign(pool * n_mels_ * n_frames_, 0.0f);
@@ -89,15 +119,24 @@ core_status Pipeline::init(char *why, std::size_t cap) {
   // has not opened yet may start up to `back_` behind it (its speech must
   // last min_speech_ms, with pauses shorter than min_silence_ms inside,
   // and padding in front).
+  // Only with speech_only: otherwise no VAD runs and its options, never
+  // checked, must not size anything (frame_ms = UINT32_MAX with
+  // speech_only 0 asked for a history of terabytes: found by
+  // tests/fuzz/fuzz_options, regression fuzz_options-pipeline-unused-vad-history).
   const core_vad_options_t &v = c_.vad;
-  frame_ = ms_samples(v.frame_ms, c_.rate);
-  lag_ = frame_ + ms_samples(v.min_silence_ms, c_.rate) +
-         (v.max_speech_ms ? ms_samples(v.max_speech_ms, c_.rate) : 0);
-  back_ = 2 * (ms_samples(v.min_speech_ms + 2ull * v.speech_pad_ms + v.min_silence_ms,
-                          c_.rate) + 4 * frame_) +
-          (v.max_speech_ms ? ms_samples(v.max_speech_ms, c_.rate) : 0);
+  if (c_.speech_only) {
+    frame_ = ms_samples(v.frame_ms, c_.rate);
+    lag_ = frame_ + ms_samples(v.min_silence_ms, c_.rate) +
+           (v.max_speech_ms ? ms_samples(v.max_speech_ms, c_.rate) : 0);
+    back_ = 2 * (ms_samples(v.min_speech_ms + 2ull * v.speech_pad_ms + v.min_silence_ms,
+                            c_.rate) + 4 * frame_) +
+            (v.max_speech_ms ? ms_samples(v.max_speech_ms, c_.rate) : 0);
+  }
   hist_.assign(c_.window + c_.hop + lag_ + back_ + 2 * kDrain, 0.0f);
-  return CORE_OK;
+  // Last: a registry cannot unregister, so nothing may fail after the
+  // metrics are in a shared one (a create failing later, out of memory,
+  // left the names taken and refused the caller's retry).
+  return register_metrics(why, cap);
 }
 
 core_status Pipeline::register_metrics(char *why, std::size_t cap) {
@@ -126,22 +165,38 @@ core_status Pipeline::register_metrics(char *why, std::size_t cap) {
       {"pipeline.dropped_samples", "pipeline: samples the ring dropped (OVERWRITE)",
        CORE_METRIC_COUNTER, &id_.dropped},
   };
-  for (const Def &d : defs) {
-    const std::string name = c_.prefix.empty() ? d.name : c_.prefix + "." + d.name;
-    core_metric_id_t existing;
+  constexpr std::size_t kDefs = sizeof defs / sizeof defs[0];
+  const std::string prefix = c_.prefix.empty() ? std::string() : c_.prefix + ".";
+  metrics::GroupSpec specs[kDefs];
+  for (std::size_t i = 0; i < kDefs; ++i) {
+    const Def &d = defs[i];
+    specs[i] = metrics::GroupSpec{d.name, d.kind, d.help};
+    if (own_metrics_) continue;
+    const std::string name = prefix + d.name;
     // A registry returns the id of a name registered again: two pipelines
-    // would then silently share a metric. Refuse instead.
-    if (!own_metrics_ && core_metrics_find(metrics_, name.c_str(), &existing, nullptr) == CORE_OK) {
+    // would then silently share a metric. Refuse instead. (A lookup that
+    // fails otherwise, out of memory, is a failure, not "free".)
+    core_metric_id_t existing;
+    const core_status fs = core_metrics_find(metrics_, name.c_str(), &existing, nullptr);
+    if (fs == CORE_OK) {
       std::snprintf(why, cap,
                     "metric \"%s\" is taken in the shared registry (set metrics_prefix)",
                     name.c_str());
       return CORE_E_INVALID_ARGUMENT;
     }
-    core_status st = d.kind == CORE_METRIC_TIMER
-                         ? core_metrics_timer(metrics_, name.c_str(), d.help, nullptr, 0, d.id)
-                         : core_metrics_counter(metrics_, name.c_str(), d.help, nullptr, 0, d.id);
-    if (st != CORE_OK) return nested(st, "metrics", why, cap);
+    if (fs != CORE_E_NOT_FOUND) return nested(fs, "metrics", why, cap);
   }
+  // All or nothing (one by one, running out of memory in the middle left a
+  // shared registry with some of the names).
+  core_metric_id_t ids[kDefs];
+  char msg[300];
+  const core_status st = metrics::register_group(metrics_, prefix.c_str(), "pipeline", specs,
+                                                 kDefs, ids, msg, sizeof msg);
+  if (st != CORE_OK) {
+    std::snprintf(why, cap, "metrics: %s", msg);
+    return st;
+  }
+  for (std::size_t i = 0; i < kDefs; ++i) *defs[i].id = ids[i];
   return CORE_OK;
 }
 

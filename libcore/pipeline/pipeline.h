@@ -180,6 +180,7 @@ class Pipeline {
   bool seg_active_ = false, seg_final_ = false;
   std::uint64_t seg_start_ = 0, seg_end_ = 0, last_end_ = 0;
   std::uint64_t seg_windows_ = 0;
+  std::uint64_t seg_safe_ = 0;      // an open segment's windows may end here
   std::uint64_t next_win_ = 0;      // start of the next window to cut
 
   // windows in flight: ids [oldest_, next_id_), slot id % pool

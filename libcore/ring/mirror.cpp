@@ -53,17 +53,23 @@ constexpr int kPopulate = MAP_POPULATE;
 constexpr int kPopulate = 0;
 #endif
 
-bool map_mirror(std::size_t bytes, Storage *out) {
+// *nomem tells a mapping refused for lack of memory (ENOMEM) from a mirror
+// that is impossible here: under CORE_RING_MIRROR_REQUIRE the first is
+// CORE_E_OUT_OF_MEMORY, not CORE_E_UNSUPPORTED.
+bool map_mirror(std::size_t bytes, Storage *out, bool *nomem) {
+  *nomem = false;
   const int fd = make_memfd(bytes);
   if (fd < 0) return false;
   void *base = mmap(nullptr, 2 * bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   bool ok = base != MAP_FAILED;
+  if (!ok) *nomem = errno == ENOMEM;
   if (ok) {
     char *const b = static_cast<char *>(base);
     for (int half = 0; half < 2 && ok; ++half) {
       void *p = mmap(b + half * bytes, bytes, PROT_READ | PROT_WRITE,
                      MAP_SHARED | MAP_FIXED | kPopulate, fd, 0);
       ok = p == b + half * bytes;
+      if (!ok) *nomem = p == MAP_FAILED && errno == ENOMEM;
     }
     if (!ok) munmap(base, 2 * bytes);
   }
@@ -98,9 +104,10 @@ MapError map_storage(std::uint64_t slots, bool mirror, bool require, Storage *ou
   const std::size_t bytes = static_cast<std::size_t>(slots) * sizeof(float);
   out->slots = slots;
   if (mirror) {
-    if (bytes % (page_floats() * sizeof(float)) == 0 && map_mirror(bytes, out))
+    bool nomem = false;
+    if (bytes % (page_floats() * sizeof(float)) == 0 && map_mirror(bytes, out, &nomem))
       return MapError::kNone;
-    if (require) return MapError::kNoMirror;
+    if (require) return nomem ? MapError::kNoMemory : MapError::kNoMirror;
   }
   return map_plain(bytes, out) ? MapError::kNone : MapError::kNoMemory;
 }

@@ -3,6 +3,7 @@
 // The kernels (spectrum_kernels.cc) only read the plan.
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <utility>
 
 #include "libcore/simd/spectrum_plan.h"
@@ -61,7 +62,9 @@ SpectrumPlan *spectrum_plan_create(std::size_t n) {
   const std::vector<std::uint32_t> radices = factor(half);
   if (radices.empty() && half != 1) return nullptr;
 
-  auto *plan = new SpectrumPlan;
+  // Owned until returned: a table's push_back may throw std::bad_alloc,
+  // and a raw pointer here leaked the plan then.
+  std::unique_ptr<SpectrumPlan> plan(new SpectrumPlan);
   plan->n = n;
   plan->half = half;
   std::size_t len = half, s = 1;
@@ -85,7 +88,7 @@ SpectrumPlan *spectrum_plan_create(std::size_t n) {
     plan->split.push_back(static_cast<float>(-w.second));
     plan->split.push_back(static_cast<float>(-w.first));
   }
-  return plan;
+  return plan.release();
 }
 
 void spectrum_plan_destroy(SpectrumPlan *plan) { delete plan; }

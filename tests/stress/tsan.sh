@@ -1,5 +1,6 @@
 #!/bin/sh
-# The ring and cache stress tests under ThreadSanitizer.
+# The ring and cache stress tests under ThreadSanitizer (and the metrics and
+# pipeline ones: see their sections below).
 #
 # Everything the two threads touch is compiled here with -fsanitize=thread:
 # the ring module (its atomics and sample copies are what TSan must see),
@@ -50,6 +51,37 @@ flags="-fsanitize=thread -g -O2 -pthread -I$src -I$src/include"
 # g++ warns that TSan ignores atomic_thread_fence: the ring fences only on
 # kernels without membarrier, a path this run does not take.
 if $cxx -Wno-tsan -fsyntax-only -x c++ /dev/null >/dev/null 2>&1; then flags="$flags -Wno-tsan"; fi
+
+# The metrics stress test (stress_metrics.c): four threads recording into
+# shared timers, counters and gauges and registering new names while an
+# exporter thread exports and snapshots the registry and a resetter thread
+# resets and merges a second one. The metrics module, its abi layer and the
+# runtime are compiled here with TSan, in their own directory (the ring's
+# link below takes every ./*.o). SAMPLES / 1000 records per thread (1e5 in
+# the meson test). Runs when CORE_TSAN_ONLY is unset or "metrics";
+# CORE_TSAN_ONLY=metrics runs only this part.
+case "${CORE_TSAN_ONLY:-}" in
+  "" | metrics)
+    (
+      set -e
+      mkdir -p metrics && cd metrics && rm -f ./*.o stress_metrics_tsan
+      for f in $(cd "$src/libcore" && ls metrics/*.cpp) abi/metrics.cpp abi/core.cpp \
+               runtime/error.cpp runtime/status.cpp runtime/threads.cpp simd/target.cc; do
+        o=$(echo "$f" | tr / _ | sed 's/\.[a-z]*$/.o/')
+        $cxx -std=c++17 $flags $hwy_cflags -c "$src/libcore/$f" -o "$o"
+      done
+      $cc -std=gnu11 $flags -c "$src/tests/stress/stress_metrics.c" -o stress_metrics.o
+      $cxx -fsanitize=thread -pthread -o stress_metrics_tsan ./*.o $hwy_libs
+      set +e
+      TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}" \
+        ./stress_metrics_tsan "$(awk "BEGIN { printf \"%.0f\", $samples / 1000 }")"
+    )
+    rc=$? # (not "( ... ) || exit": that would turn off set -e inside)
+    [ "$rc" -eq 0 ] || exit "$rc"
+    [ "${CORE_TSAN_ONLY:-}" != metrics ] || exit 0
+    ;;
+esac
+
 set -e
 rm -f ./*.o stress_ring_tsan
 # The ring and the cache can publish into a metrics registry: both link the
