@@ -32,6 +32,7 @@ import numpy as np
 
 from . import _native
 from ._arrays import fast_address
+from ._handle import GuardedHandle
 from ._native import check, declare, native
 
 __all__ = ["LogMel", "LogMelStream", "Vad", "AudioInfo", "read_audio", "audio_info"]
@@ -151,42 +152,7 @@ def _vad_options(lib, preset, fields, op):
     return o
 
 
-class _Handle:
-    """A native handle behind a Guard (see _native.Guard)."""
-
-    _what = "object"
-
-    def _init_guard(self, h, destroy):
-        self._guard = _native.Guard(h, self._what, destroy)
-
-    def close(self):
-        """Releases the native object (idempotent; calls in progress on
-        other threads finish first)."""
-        g = getattr(self, "_guard", None)
-        if g is not None:
-            g.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown
-            pass
-
-    @property
-    def closed(self):
-        """True after close()."""
-        g = getattr(self, "_guard", None)
-        return g is None or g.handle is None
-
-
-class LogMel(_Handle):
+class LogMel(GuardedHandle):
     """Whisper's log-mel front end (core_logmel_t): periodic Hann window,
     Slaney mel filters (librosa's defaults, what Whisper's mel_filters.npz
     holds), reflect padding, the last frame dropped as Whisper does.
@@ -285,7 +251,7 @@ class LogMel(_Handle):
                 f"mode={self.mode}{' closed' if self.closed else ''}>")
 
 
-class LogMelStream(_Handle):
+class LogMelStream(GuardedHandle):
     """Streaming log-mel (core_logmel_stream_t): push() chunks of any size,
     read() frames as soon as they exist, flush() at the end. Frame t equals
     frame t of LogMel.compute on everything pushed (bit for bit in "log10"
@@ -352,7 +318,7 @@ class LogMelStream(_Handle):
         self._call("reset", self._lib.core_logmel_stream_reset)
 
 
-class Vad(_Handle):
+class Vad(GuardedHandle):
     """A streaming voice activity detector (core_vad_t; audio.h describes
     the algorithm: six-band SNR over a minimum-statistics noise floor,
     Silero VAD's segment rules).

@@ -43,6 +43,8 @@ import numpy as np
 from . import _native
 from ._arrays import fast_address, fast_pointer
 from ._errors import LibcoreError
+from ._handle import GuardedHandle
+from .metrics import create_published
 from ._native import check, declare, native
 
 __all__ = ["EncoderCache", "CacheStats", "audio_key", "key_bytes"]
@@ -287,7 +289,7 @@ def _clock_callback(fn):
     return _ClockFn(clock)
 
 
-class EncoderCache:
+class EncoderCache(GuardedHandle):
     """A bounded, sharded LRU of float32 embeddings keyed by audio
     (core_cache_t).
 
@@ -328,17 +330,7 @@ class EncoderCache:
                 raise TypeError("EncoderCache: clock must be a callable returning milliseconds")
             self._clock = _clock_callback(clock)   # kept alive as long as the cache
             o.clock = self._clock
-        if metrics is not None:
-            o.metrics = metrics._attach("EncoderCache")
-            if metrics_prefix is not None:
-                o.metrics_prefix = metrics_prefix.encode()
-        h = _vp()
-        st = lib.core_cache_create(_c.byref(o), _c.byref(h))
-        if st:
-            err = _native.error(st)
-            if metrics is not None:
-                metrics._detach()
-            raise err
+        h = create_published(lib.core_cache_create, o, metrics, metrics_prefix, "EncoderCache")
         self._metrics = metrics
         self._hint = 1024   # floats to allocate for a get (the last value size seen)
 
@@ -349,33 +341,10 @@ class EncoderCache:
             lib.core_cache_destroy(handle)
             if metrics is not None:
                 metrics._detach()
-        self._guard = _native.Guard(h.value, "EncoderCache", destroy)
+        self._guard = _native.Guard(h, "EncoderCache", destroy)
 
     # -- life cycle ---------------------------------------------------------------
 
-    def close(self):
-        """Releases the cache and its entries (idempotent, any thread; calls
-        in progress finish first)."""
-        if self._guard is not None:
-            self._guard.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown
-            pass
-
-    @property
-    def closed(self):
-        """True after close()."""
-        return self._guard is None or self._guard.handle is None
 
     # -- keys ------------------------------------------------------------------------
 

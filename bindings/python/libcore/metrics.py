@@ -32,6 +32,7 @@ import threading
 import time as _time
 
 from . import _native
+from ._handle import Closeable
 from ._native import check, declare, native
 
 __all__ = ["Metrics", "Timer", "Counter", "Gauge", "TimerStats"]
@@ -295,7 +296,7 @@ def _labels_arg(labels):
     return items, arr, len(items)
 
 
-class Metrics:
+class Metrics(Closeable):
     """A registry of named timers, counters and gauges (core_metrics_t).
 
     Options (keyword only; None keeps libcore's default): lowest_ns (1),
@@ -393,19 +394,6 @@ class Metrics:
                 return
             self._pending = None
         self._lib.core_metrics_destroy(h)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown: ctypes may be gone
-            pass
 
     @property
     def closed(self):
@@ -513,3 +501,22 @@ class Metrics:
 
     def __repr__(self):
         return f"<libcore.Metrics {'closed' if self._h is None else f'{len(self)} metrics'}>"
+
+
+def create_published(create, opts, metrics, prefix, what):
+    """Runs a core_*_create(&opts, &out) whose options may publish into a
+    Metrics registry: attaches metrics (kept open while the new object
+    lives), sets the metric-name prefix, and on failure detaches again and
+    raises the LibcoreError. Returns the new handle (an int)."""
+    if metrics is not None:
+        opts.metrics = metrics._attach(what)
+        if prefix is not None:
+            opts.metrics_prefix = prefix.encode()
+    h = ctypes.c_void_p()
+    st = create(ctypes.byref(opts), ctypes.byref(h))
+    if st:
+        err = _native.error(st)
+        if metrics is not None:
+            metrics._detach()
+        raise err
+    return h.value

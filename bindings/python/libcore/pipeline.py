@@ -61,6 +61,7 @@ import numpy as np
 from . import _native
 from ._arrays import fast_address
 from ._errors import LibcoreError
+from ._handle import GuardedHandle
 from ._native import check, declare, native
 from .audio import LogMelOptions, VadOptions, _PRESETS, _MODES, _set_fields
 from .cache import CacheOptions, EncoderCache
@@ -263,7 +264,7 @@ class _Resources:
         self.release()
 
 
-class Pipeline:
+class Pipeline(GuardedHandle):
     """The streaming front end (core_pipeline_t).
 
     Pipeline(encoder=None, *, dim, ...) -- dim (required): floats per
@@ -388,26 +389,8 @@ class Pipeline:
     def close(self):
         """Releases the pipeline (idempotent, any thread; calls in progress
         finish first). Events not yet read are lost."""
-        if self._guard is not None:
-            self._guard.close()
+        GuardedHandle.close(self)
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown
-            pass
-
-    @property
-    def closed(self):
-        """True after close()."""
-        return self._guard is None or self._guard.handle is None
 
     # -- producer ----------------------------------------------------------------------
 

@@ -32,6 +32,8 @@ import numpy as np
 
 from . import _native
 from ._arrays import fast_address
+from ._handle import Closeable
+from .metrics import create_published
 from ._native import check, declare, native
 
 __all__ = ["RingBuffer"]
@@ -83,7 +85,7 @@ def _timeout_ms(timeout):
     return max(0, int(round(timeout * 1000)))
 
 
-class RingBuffer:
+class RingBuffer(Closeable):
     """A lock-free single-producer single-consumer float32 ring of exactly
     `capacity` samples (core_ring_t).
 
@@ -126,19 +128,9 @@ class RingBuffer:
         o.capacity = capacity
         o.policy = pol
         o.mirror = mir
-        if metrics is not None:
-            o.metrics = metrics._attach("RingBuffer")
-            if metrics_prefix is not None:
-                o.metrics_prefix = metrics_prefix.encode()
-        h = _vp()
-        st = lib.core_ring_create(_c.byref(o), _c.byref(h))
-        if st:
-            err = _native.error(st)
-            if metrics is not None:
-                metrics._detach()
-            raise err
+        self._h = create_published(lib.core_ring_create, o, metrics, metrics_prefix,
+                                   "RingBuffer")
         self._metrics = metrics
-        self._h = h.value
         # The consumer's count out-parameter, allocated once (consumer side only).
         self._got = _sz()
         self._gotp = _c.addressof(self._got)
@@ -157,19 +149,6 @@ class RingBuffer:
             m, self._metrics = self._metrics, None
             if m is not None:
                 m._detach()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown: ctypes may be gone
-            pass
 
     @property
     def closed(self):
