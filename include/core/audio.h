@@ -481,6 +481,72 @@ CORE_API CORE_NODISCARD core_status core_audio_info(const char *path, core_audio
 CORE_API CORE_NODISCARD core_status core_audio_read(const char *path, uint32_t target_rate,
                                                     float *out, size_t cap, size_t *n);
 
+/* ---- chunked reading --------------------------------------------------- */
+
+/* An open audio file read front to back as mono float32 at a chosen rate,
+ * in chunks of any size: memory stays bounded (a decoding block, the
+ * resampler's state) whatever the file's length. One thread at a time per
+ * reader; distinct readers run in parallel. Without audio_io (meson
+ * -Daudio_io=disabled) core_audio_open reports CORE_E_UNSUPPORTED after
+ * its argument checks, and so do the other functions for any non-NULL
+ * reader (none can exist; close does nothing). */
+typedef struct core_audio_reader core_audio_reader_t;
+
+/* Opens the file at path for chunked reading at target_rate Hz (0: the
+ * file's own rate), with the conversions of core_audio_read (channels
+ * averaged, PCM scaling, libsoxr resampling). Writes the reader to *out
+ * (close it with core_audio_reader_close). The open makes the checks
+ * core_audio_info makes (a truncated WAV or FLAC, an Ogg stream without its
+ * end is CORE_E_FORMAT here). Statuses as core_audio_read:
+ * CORE_E_NOT_FOUND, CORE_E_IO, CORE_E_FORMAT, CORE_E_UNSUPPORTED (no
+ * audio_io), CORE_E_INVALID_ARGUMENT for path or out NULL or target_rate
+ * above 384000, CORE_E_OUT_OF_MEMORY. *out is unchanged on error. The
+ * buffers and the resampler are made here; the decoding happens in the
+ * reads. Any thread. Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_audio_open(const char *path, uint32_t target_rate,
+                                                    core_audio_reader_t **out);
+
+/* Reads the next samples into out[0, n) and writes their number to *got:
+ * n while that many remain, fewer only at the end, 0 once the end was
+ * reached (CORE_OK each time). Chunking never changes the samples: any
+ * sequence of n gives, concatenated, exactly what core_audio_read gives
+ * for the file (the count fixed by its header). CORE_E_INVALID_ARGUMENT
+ * for r or got NULL, out NULL with n > 0; CORE_E_FORMAT for damage found
+ * while decoding, a NaN/Inf sample or data ending before the header says;
+ * CORE_E_IO when the file can no longer be read; CORE_E_OUT_OF_MEMORY
+ * when libsndfile's decoder cannot allocate. After any of these the reader
+ * is failed: every later read repeats the status and message. *got is 0
+ * on error, and out[0, n) may have been partly written. Since 0.1.
+ *
+ * Details. The decoding and resampling run inside the reads, a block
+ * (4096 frames) at a time, whatever n is: a chunk smaller than a block
+ * copies from the block decoded last, so reads of 1 sample cost a copy,
+ * not a decode each. Damage is reported by the read whose decoding meets
+ * it; every frame is decoded before the read that reaches the end
+ * succeeds, so a stream that is not whole never ends as if it were
+ * (samples before the damage have been given by then, where
+ * core_audio_read fails as a whole). A reader holds the file open until
+ * it is closed. */
+CORE_API CORE_NODISCARD core_status core_audio_reader_read(core_audio_reader_t *r, float *out,
+                                                           size_t n, size_t *got);
+
+/* The file's header, as core_audio_info gives it (struct_size rules
+ * alike). CORE_E_INVALID_ARGUMENT for r or info NULL or a struct_size too
+ * small. Answers on a failed reader too. Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_audio_reader_info(const core_audio_reader_t *r,
+                                                           core_audio_info_t *info);
+
+/* The number of samples the reader gives in all (the count core_audio_read
+ * gives: frames * target_rate / rate, rounded halves up) to *total, and how
+ * many it gave so far to *done (either may be NULL): the sum of *got over
+ * the successful reads. CORE_E_INVALID_ARGUMENT for r NULL. Since 0.1. */
+CORE_API CORE_NODISCARD core_status core_audio_reader_length(const core_audio_reader_t *r,
+                                                             uint64_t *total, uint64_t *done);
+
+/* Closes the file and frees the reader (failed or not). NULL is a no-op.
+ * Since 0.1. */
+CORE_API void core_audio_reader_close(core_audio_reader_t *r);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

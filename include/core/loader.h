@@ -28,8 +28,9 @@
  *  portable C implementations of every runtime, array, stats and batch
  *  function (results within the tolerances documented below), and stubs
  *  returning CORE_E_UNAVAILABLE for stateful modules that have no portable
- *  version (the ring, the cache, metrics, audio and the pipeline: create refuses, so no handle
- *  exists and every call on one refuses too; queries answer 0;
+ *  version (the ring, the cache, metrics, audio and the pipeline: create
+ *  and audio_open refuse, so no handle exists and every call on one
+ *  refuses too; queries answer 0;
  *  options_init works; the cache's key functions refuse as well; the
  *  clock, core_now_ns, works).
  *  core_api_load_error() says why.
@@ -399,6 +400,15 @@ typedef struct core_api_t {
                                            const float *embedding, size_t dim);
   core_status (*pipeline_stats)(const core_pipeline_t *p, core_pipeline_stats_t *out);
   core_metrics_t *(*pipeline_metrics)(const core_pipeline_t *p);
+  /* ---- audio (audio.h), chunked reading, since 0.1: the fallback's
+   * slots return CORE_E_UNAVAILABLE (audio_open sets *out to NULL,
+   * audio_reader_close does nothing) ---- */
+  core_status (*audio_open)(const char *path, uint32_t target_rate, core_audio_reader_t **out);
+  core_status (*audio_reader_read)(core_audio_reader_t *r, float *out, size_t n, size_t *got);
+  core_status (*audio_reader_info)(const core_audio_reader_t *r, core_audio_info_t *info);
+  core_status (*audio_reader_length)(const core_audio_reader_t *r, uint64_t *total,
+                                     uint64_t *done);
+  void (*audio_reader_close)(core_audio_reader_t *r);
 } core_api_t;
 
 /* Non-zero when `slot` lies inside the table `api` points to. */

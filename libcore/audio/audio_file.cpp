@@ -1,13 +1,10 @@
-// core_audio_info and core_audio_read put together: the decoder's blocks
-// go to the caller's buffer directly when the rates agree, through the
-// resampler otherwise. Without CORE_HAVE_AUDIO_IO (meson -Daudio_io=disabled,
-// or libsndfile / libsoxr not found) both report CORE_E_UNSUPPORTED; the
-// symbols exist either way, since the ABI does not depend on build options.
-#include <algorithm>
-#include <cmath>
+// core_audio_info, and core_audio_read as one chunk of a Reader
+// (audio_reader.cpp) the size of the whole count. Without
+// CORE_HAVE_AUDIO_IO (meson -Daudio_io=disabled, or libsndfile / libsoxr
+// not found) both report CORE_E_UNSUPPORTED; the symbols exist either way,
+// since the ABI does not depend on build options.
 #include <cstdint>
 #include <string>
-#include <vector>
 
 #include "libcore/audio/audio_file.h"
 
@@ -29,32 +26,6 @@ namespace {
 
 std::string quoted(const char *path) { return std::string("\"") + path + "\""; }
 
-// Decodes every frame the header announces (so a truncation or a bad
-// sample is found even when the sink filled early) through the resampler
-// into sink, then forces the output to exactly sink->want() samples.
-bool resample_into(Decoder *dec, std::uint32_t to, Sink *sink, FileError *err) {
-  const FileInfo &fi = dec->info();
-  Resampler rs;
-  if (!rs.open(fi.sample_rate, to, err)) return false;
-  std::vector<float> block(Decoder::kBlockFrames);
-  for (std::uint64_t done = 0; done < fi.frames;) {
-    const std::size_t k = static_cast<std::size_t>(
-        std::min<std::uint64_t>(Decoder::kBlockFrames, fi.frames - done));
-    if (!dec->read(block.data(), k, err) || !rs.push(block.data(), k, sink, err)) return false;
-    done += k;
-  }
-  if (!rs.flush(sink, err)) return false;
-  // libsoxr has always delivered the exact count (see audio_resample.cpp);
-  // a sample or two short would be zero-filled, anything more is a bug.
-  const std::size_t slack = to / fi.sample_rate + 2;
-  if (sink->want() - sink->written() > slack)
-    return err->set(CORE_E_INTERNAL, "libsoxr gave " + std::to_string(sink->written()) +
-                                         " samples, " + std::to_string(sink->want()) +
-                                         " expected");
-  sink->pad();
-  return true;
-}
-
 }  // namespace
 
 bool file_info(const char *path, FileInfo *info, FileError *err) {
@@ -66,48 +37,30 @@ bool file_info(const char *path, FileInfo *info, FileError *err) {
 
 core_status file_read(const char *path, std::uint32_t target_rate, float *out, std::size_t cap,
                       std::size_t *count, FileError *err) {
-  Decoder dec;
-  if (!dec.open(path, true, err)) return err->status;
-  const FileInfo &fi = dec.info();
-  const std::uint32_t to = target_rate == 0 ? fi.sample_rate : target_rate;
-  std::size_t want = 0;
-  if (!output_count(fi.frames, fi.sample_rate, to, &want)) {
-    err->set(CORE_E_FORMAT, quoted(path) + " announces " + std::to_string(fi.frames) +
-                                " frames: more samples at " + std::to_string(to) +
-                                " Hz than a size_t counts");
-    return err->status;
-  }
+  // One chunk of a reader, the whole count: the decoder writes the
+  // caller's buffer directly when the rates agree, libsoxr's output is
+  // copied into it otherwise (audio_reader.cpp).
+  Reader rd;
+  if (!rd.open_file(path, target_rate, err)) return err->status;
+  const std::size_t want = static_cast<std::size_t>(rd.total());  // fits: open_file checks
   *count = want;
   if (cap < want) {
     err->set(CORE_E_BUFFER_TOO_SMALL,
              "cap = " + std::to_string(cap) + " is smaller than the " + std::to_string(want) +
-                 " samples of " + quoted(path) + " at " + std::to_string(to) +
+                 " samples of " + quoted(path) + " at " + std::to_string(rd.rate()) +
                  " Hz (nothing read)");
     return err->status;
   }
   if (want == 0) return CORE_OK;
-
-  if (to == fi.sample_rate) {
-    // No resampling: the decoder writes the caller's buffer directly.
-    for (std::uint64_t done = 0; done < fi.frames;) {
-      const std::size_t k = static_cast<std::size_t>(
-          std::min<std::uint64_t>(Decoder::kBlockFrames, fi.frames - done));
-      if (!dec.read(out + done, k, err)) return err->status;
-      done += k;
-    }
-    return CORE_OK;
+  if (!rd.prepare(err)) return err->status;
+  std::size_t got = 0;
+  const core_status st = rd.read(out, want, &got, err);
+  if (st != CORE_OK) return st;
+  if (got != want) {
+    err->set(CORE_E_INTERNAL, "the reader gave " + std::to_string(got) + " samples, " +
+                                  std::to_string(want) + " expected");
+    return err->status;
   }
-
-  Sink sink(out, want);
-  if (!resample_into(&dec, to, &sink, err)) return err->status;
-  // The decoder let only finite samples in; a resampled sample can still
-  // overflow float when the input is close to FLT_MAX (float files).
-  for (std::size_t i = 0; i < want; ++i)
-    if (!std::isfinite(out[i])) {
-      err->set(CORE_E_FORMAT, quoted(path) + ": resampling overflows float at sample " +
-                                  std::to_string(i) + " (samples near the float limit)");
-      return err->status;
-    }
   return CORE_OK;
 }
 

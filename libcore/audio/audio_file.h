@@ -1,13 +1,16 @@
 // Internal C++ interface of the audio-file part of the audio module
-// (core_audio_info, core_audio_read). libcore/abi/audio_file.cpp checks the
-// arguments and writes the messages; the code here meets the outside world
-// (the file system, libsndfile, libsoxr) and says why it failed through
-// FileError, never through the thread-local error.
+// (core_audio_info, core_audio_read, the chunked core_audio_reader_t).
+// libcore/abi/audio_file.cpp checks the arguments and writes the messages;
+// the code here meets the outside world (the file system, libsndfile,
+// libsoxr) and says why it failed through FileError, never through the
+// thread-local error.
 //
 // Files: audio_decode.cpp (libsndfile: open, checks that the data is all
 // there, block reads as float, downmix), audio_riff.cpp (the WAV data-chunk
 // check libsndfile does not make), audio_resample.cpp (libsoxr, streaming),
-// audio_file.cpp (info and read put together; the UNSUPPORTED stubs of a
+// audio_reader.cpp (the chunked reader: decoder and resampler driven block
+// by block, its output handed out in chunks of any size), audio_file.cpp
+// (info, and read as one chunk of a reader; the UNSUPPORTED stubs of a
 // build without -Daudio_io). Only audio_decode.cpp and audio_resample.cpp
 // include libsndfile's and libsoxr's headers, and only when
 // CORE_HAVE_AUDIO_IO is defined: the classes below hide them (pimpl).
@@ -59,11 +62,62 @@ bool output_count(std::uint64_t frames, std::uint32_t from, std::uint32_t to,
 bool file_info(const char *path, FileInfo *info, FileError *err);
 
 // core_audio_read after its argument checks (target_rate <= kMaxTargetRate;
-// out may be NULL only when cap is 0). Returns the status; *count receives
-// the sample count on CORE_OK and CORE_E_BUFFER_TOO_SMALL, *err the detail
-// otherwise. On failure out[0, cap) may have been partly written.
+// out may be NULL only when cap is 0): a Reader read in one chunk of its
+// whole count. Returns the status; *count receives the sample count on
+// CORE_OK and CORE_E_BUFFER_TOO_SMALL, *err the detail otherwise. On
+// failure out[0, cap) may have been partly written.
 core_status file_read(const char *path, std::uint32_t target_rate, float *out, std::size_t cap,
                       std::size_t *count, FileError *err);
+
+// ---- chunked reading (audio_reader.cpp) -------------------------------------
+
+// core_audio_reader_t's magic number (the first member of Reader).
+constexpr std::uint32_t kReaderMagic = 0x41524452;  // "ARDR"
+
+// An open audio file read front to back as mono float at a chosen rate, in
+// chunks of any size (core_audio_reader_t). The samples do not depend on
+// the chunking: the decoder is always read in the same blocks of
+// Decoder::kBlockFrames frames and libsoxr fed the same calls, whatever
+// sizes read() is asked for; a chunk only decides how much of that fixed
+// stream is handed out now. Memory: the decoder's buffers, one block, the
+// resampler's state and output block, whatever the file's length.
+// Without CORE_HAVE_AUDIO_IO open() reports CORE_E_UNSUPPORTED.
+class Reader {
+ public:
+  std::uint32_t magic = kReaderMagic;  // checked by the abi layer; 0 once closed
+
+  Reader();
+  ~Reader();
+  Reader(const Reader &) = delete;
+  Reader &operator=(const Reader &) = delete;
+
+  // Opens path at target_rate (0: the file's rate; <= kMaxTargetRate, the
+  // caller checks) with core_audio_info's checks, and makes the buffers
+  // and the resampler: open_file() then prepare(). Call once. False with
+  // *err: NOT_FOUND, IO, FORMAT (also for a count no size_t holds, as
+  // core_audio_read), OUT_OF_MEMORY, INTERNAL (libsoxr refused the rates).
+  bool open(const char *path, std::uint32_t target_rate, FileError *err);
+  // The two steps, apart for core_audio_read, whose size query needs the
+  // header and the count only: open_file() opens and checks the file and
+  // fixes the count; prepare() allocates what read() needs.
+  bool open_file(const char *path, std::uint32_t target_rate, FileError *err);
+  bool prepare(FileError *err);
+
+  const FileInfo &info() const;
+  std::uint32_t rate() const;   // the output rate
+  std::uint64_t total() const;  // samples in all: output_count of the header
+  std::uint64_t done() const;   // samples handed out by successful read() calls
+
+  // The next min(n, total() - done()) samples into out[0, n); *got their
+  // number (0 at the end). On failure (FORMAT, IO, OUT_OF_MEMORY, INTERNAL)
+  // *got is 0, out[0, n) may have been partly written, and the reader is
+  // failed: every later call returns the same status and detail.
+  core_status read(float *out, std::size_t n, std::size_t *got, FileError *err);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // ---- decoding (audio_decode.cpp; only with CORE_HAVE_AUDIO_IO) -------------
 
@@ -108,38 +162,27 @@ bool riff_data_truncated(int fd, std::uint64_t size, std::uint64_t *announced,
 
 // ---- resampling (audio_resample.cpp; only with CORE_HAVE_AUDIO_IO) ---------
 
-// The caller's buffer out[0, want): put() keeps what fits and drops the
-// rest, so a resampler that gives a sample too many cannot write past it.
-class Sink {
- public:
-  Sink(float *out, std::size_t want) : out_(out), want_(want) {}
-  void put(const float *x, std::size_t n);
-  bool full() const { return written_ == want_; }
-  std::size_t written() const { return written_; }
-  std::size_t want() const { return want_; }
-  // Zero-fills the rest of out[0, want); returns how many it filled.
-  std::size_t pad();
-
- private:
-  float *out_;
-  std::size_t want_;
-  std::size_t written_ = 0;
-};
-
 // libsoxr, mono float32, high quality (SOXR_HQ, linear phase), one thread.
 class Resampler {
  public:
+  // Output samples per process() call at most.
+  static constexpr std::size_t kOutBlock = 8192;
+
   Resampler();
   ~Resampler();
   Resampler(const Resampler &) = delete;
   Resampler &operator=(const Resampler &) = delete;
 
   bool open(std::uint32_t from, std::uint32_t to, FileError *err);
-  // Resamples x[0, n) into sink (nothing once the sink is full).
-  bool push(const float *x, std::size_t n, Sink *sink, FileError *err);
-  // End of input: drains the filter's tail into sink until libsoxr has no
-  // more or the sink is full.
-  bool flush(Sink *sink, FileError *err);
+  // One libsoxr call. Takes *idone samples of x[0, n) (libsoxr takes only
+  // the input whose output fits in one block, so the rest goes in on a
+  // later call) and gives *y[0, *odone), in a block of the resampler's own
+  // that stays valid until the next call. x NULL (n 0) is the end of the
+  // input: each call then drains part of the filter's tail, *odone 0 once
+  // it is empty. INTERNAL when libsoxr fails, or takes no input and gives
+  // no output.
+  bool process(const float *x, std::size_t n, std::size_t *idone, const float **y,
+               std::size_t *odone, FileError *err);
 
  private:
   struct Impl;

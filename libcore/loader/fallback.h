@@ -194,6 +194,11 @@ core_status core_fb_vad_reset(core_vad_t *vad);
 core_status core_fb_vad_segments(const float *x, size_t n, const core_vad_options_t *opts, core_segment_t *out, size_t cap, size_t *count);
 core_status core_fb_audio_info(const char *path, core_audio_info_t *info);
 core_status core_fb_audio_read(const char *path, uint32_t target_rate, float *out, size_t cap, size_t *n);
+core_status core_fb_audio_open(const char *path, uint32_t target_rate, core_audio_reader_t **out);
+core_status core_fb_audio_reader_read(core_audio_reader_t *r, float *out, size_t n, size_t *got);
+core_status core_fb_audio_reader_info(const core_audio_reader_t *r, core_audio_info_t *info);
+core_status core_fb_audio_reader_length(const core_audio_reader_t *r, uint64_t *total, uint64_t *done);
+void core_fb_audio_reader_close(core_audio_reader_t *r);
 
 /* pipeline: stubs (fallback_pipeline_stubs.c) */
 core_status core_fb_batcher_options_init(core_batcher_options_t *opts);

@@ -4,7 +4,8 @@
  * the two options_init calls fill their structs with the library's
  * defaults (test_loader_real compares them byte for byte), every other
  * call returns CORE_E_UNAVAILABLE with a message, and since no analyser,
- * stream or detector can exist, the destroys do nothing. */
+ * stream, detector or file reader can exist, the destroys (and
+ * audio_reader_close) do nothing. */
 #include <string.h>
 
 #include "libcore/loader/fallback_util.h"
@@ -44,6 +45,7 @@ core_status core_fb_vad_options_init(core_vad_options_t *opts) {
 void core_fb_logmel_destroy(core_logmel_t *lm) { (void)lm; }
 void core_fb_logmel_stream_destroy(core_logmel_stream_t *s) { (void)s; }
 void core_fb_vad_destroy(core_vad_t *vad) { (void)vad; }
+void core_fb_audio_reader_close(core_audio_reader_t *r) { (void)r; }
 
 /* Creation refuses and sets *out to NULL, as the ring, cache and metrics
  * stubs do (the library itself leaves *out unchanged on error): no handle
@@ -63,6 +65,12 @@ core_status core_fb_vad_create(const core_vad_options_t *opts, core_vad_t **out)
   (void)opts;
   if (out != NULL) *out = NULL;
   FB_UNAVAILABLE("core_vad_create", "audio");
+}
+core_status core_fb_audio_open(const char *path, uint32_t target_rate,
+                               core_audio_reader_t **out) {
+  (void)path, (void)target_rate;
+  if (out != NULL) *out = NULL;
+  FB_UNAVAILABLE("core_audio_open", "audio");
 }
 
 #define FB_AUDIO_STUB(name, ...)                 \
@@ -98,6 +106,10 @@ FB_AUDIO_STUB(vad_segments, const float *x, size_t n, const core_vad_options_t *
 FB_AUDIO_STUB(audio_info, const char *path, core_audio_info_t *info)
 FB_AUDIO_STUB(audio_read, const char *path, uint32_t target_rate, float *out, size_t cap,
               size_t *n)
+FB_AUDIO_STUB(audio_reader_read, core_audio_reader_t *r, float *out, size_t n, size_t *got)
+FB_AUDIO_STUB(audio_reader_info, const core_audio_reader_t *r, core_audio_info_t *info)
+FB_AUDIO_STUB(audio_reader_length, const core_audio_reader_t *r, uint64_t *total,
+              uint64_t *done)
 #if defined(__GNUC__)
 #pragma GCC diagnostic pop
 #endif

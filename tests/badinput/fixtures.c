@@ -195,7 +195,7 @@ static char *path_in_tmp(fx_ctx *ctx, const char *name) {
   snprintf(p, 512, "%s/%s", fx_tmpdir(), name);
   return p;
 }
-/* An audio file (core_audio_info, core_audio_read). */
+/* An audio file (core_audio_info, core_audio_read, core_audio_open). */
 char *fx_char_p__path(fx_ctx *ctx) { return path_in_tmp(ctx, "clip.wav"); }
 /* A raw float32 file of FX_N values (core_stats_file_f32). */
 char *fx_f32_path(fx_ctx *ctx) { return path_in_tmp(ctx, "values.f32"); }
@@ -257,6 +257,7 @@ static void d_stream(void *p) { core_logmel_stream_destroy(p); }
 static void d_vad(void *p) { core_vad_destroy(p); }
 static void d_batcher(void *p) { core_batcher_destroy(p); }
 static void d_pipeline(void *p) { core_pipeline_destroy(p); }
+static void d_reader(void *p) { core_audio_reader_close(p); }
 
 /* Out-handles: a slot checked and released by the runner (fx_out_slot). */
 core_ring_t **fx_core_ring_t_p_p(fx_ctx *ctx) { return (core_ring_t **)fx_out_slot(ctx, d_ring); }
@@ -268,6 +269,7 @@ core_logmel_stream_t **fx_core_logmel_stream_t_p_p(fx_ctx *ctx) { return (core_l
 core_vad_t **fx_core_vad_t_p_p(fx_ctx *ctx) { return (core_vad_t **)fx_out_slot(ctx, d_vad); }
 core_batcher_t **fx_core_batcher_t_p_p(fx_ctx *ctx) { return (core_batcher_t **)fx_out_slot(ctx, d_batcher); }
 core_pipeline_t **fx_core_pipeline_t_p_p(fx_ctx *ctx) { return (core_pipeline_t **)fx_out_slot(ctx, d_pipeline); }
+core_audio_reader_t **fx_core_audio_reader_t_p_p(fx_ctx *ctx) { return (core_audio_reader_t **)fx_out_slot(ctx, d_reader); }
 
 /* A ring of 4096 samples holding 2048: room to append FX_N, FX_N to read. */
 static core_ring_t *make_ring(fx_ctx *ctx, core_ring_policy policy) {
@@ -407,4 +409,16 @@ core_pipeline_t *fx_pipeline_waiting(fx_ctx *ctx) {
   }
   fx_fail(ctx, "fixture: the pipeline announced no window to encode");
   return p;
+}
+/* A reader of the sweep's clip (0.5 s at 16 kHz) at its own rate, 100
+ * samples read: a read of FX_N more succeeds. */
+core_audio_reader_t *fx_core_audio_reader_t_p(fx_ctx *ctx) {
+  core_audio_reader_t *r = NULL;
+  SETUP(core_audio_open(fx_char_p__path(ctx), 0, &r));
+  if (r == NULL) return NULL;
+  fx_defer(ctx, d_reader, r);
+  size_t got = 0;
+  SETUP(core_audio_reader_read(r, fx_float_p(ctx), 100, &got));
+  if (got != 100) fx_fail(ctx, "fixture: the reader gave %zu of 100 samples", got);
+  return r;
 }

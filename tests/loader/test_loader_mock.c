@@ -217,7 +217,8 @@ static void batch_symbol_missing_falls_back(void **state) {
   assert_table_computes(&t);
 }
 
-/* The slot list covers the table, in order: ... ring, cache, metrics, audio, pipeline. */
+/* The slot list covers the table, in order: ... ring, cache, metrics, audio, pipeline,
+ * the audio reader. */
 static void slot_list_is_the_table(void **state) {
   size_t i;
   (void)state;
@@ -248,8 +249,13 @@ static void slot_list_is_the_table(void **state) {
   assert_int_equal(core_loader_slots[167].offset, offsetof(core_api_t, batcher_options_init));
   assert_string_equal(core_loader_slots[175].symbol, "core_pipeline_options_init");
   assert_int_equal(core_loader_slots[175].offset, offsetof(core_api_t, pipeline_options_init));
+  assert_string_equal(core_loader_slots[184].symbol, "core_pipeline_metrics");
+  assert_string_equal(core_loader_slots[185].symbol, "core_audio_open");
+  assert_int_equal(core_loader_slots[185].offset, offsetof(core_api_t, audio_open));
+  assert_string_equal(core_loader_slots[189].symbol, "core_audio_reader_close");
+  assert_int_equal(core_loader_slots[189].offset, offsetof(core_api_t, audio_reader_close));
   assert_string_equal(core_loader_slots[core_loader_slot_count - 1].symbol,
-                      "core_pipeline_metrics");
+                      "core_audio_reader_close");
 }
 
 static void abi_probe_missing_falls_back(void **state) {

@@ -246,10 +246,10 @@ static void assert_metrics(const core_api_t *api, int native) {
   api->metrics_destroy(m);
 }
 
-/* Audio through the table: natively a log-mel analyser and a VAD; in the
- * fallback the options_init calls fill the library's defaults (compared
- * byte for byte with the native library's in the native scenario) and
- * everything else refuses. */
+/* Audio through the table: natively a log-mel analyser, a VAD and the file
+ * reader's error paths; in the fallback the options_init calls fill the
+ * library's defaults (compared byte for byte with the native library's in
+ * the native scenario) and everything else refuses. */
 static void assert_audio(const core_api_t *api, int native) {
   core_logmel_options_t lo;
   core_vad_options_t vo;
@@ -268,9 +268,34 @@ static void assert_audio(const core_api_t *api, int native) {
     assert_null(vad);
     assert_int_equal(api->vad_next_segment(vad, &seg), CORE_E_UNAVAILABLE);
     assert_int_equal(api->audio_info("/dev/null", &info), CORE_E_UNAVAILABLE);
+    {
+      core_audio_reader_t *r = (core_audio_reader_t *)&info; /* must be overwritten */
+      float x[4];
+      size_t got = 9;
+      uint64_t total = 9;
+      assert_int_equal(api->audio_open("/dev/null", 0, &r), CORE_E_UNAVAILABLE);
+      assert_null(r);
+      assert_non_null(strstr(api->last_error_message(), "core_audio_open: unavailable"));
+      assert_int_equal(api->audio_reader_read(r, x, 4, &got), CORE_E_UNAVAILABLE);
+      assert_int_equal(api->audio_reader_info(r, &info), CORE_E_UNAVAILABLE);
+      assert_int_equal(api->audio_reader_length(r, &total, NULL), CORE_E_UNAVAILABLE);
+      api->audio_reader_close(r);
+    }
     api->logmel_destroy(lm);
     api->vad_destroy(vad);
     return;
+  }
+  {
+    /* The reader slots reach libcore's own functions: /dev/null is no
+     * regular file (CORE_E_IO), or audio files are not built in. */
+    core_audio_reader_t *r = NULL;
+    const core_status st = api->audio_open("/dev/null", 0, &r);
+    assert_true(st == CORE_E_IO || st == CORE_E_UNSUPPORTED);
+    assert_null(r);
+    assert_non_null(strstr(api->last_error_message(), "core_audio_open: "));
+    assert_int_equal(api->audio_reader_length(NULL, NULL, NULL), CORE_E_INVALID_ARGUMENT);
+    assert_non_null(strstr(api->last_error_message(), "core_audio_reader_length: r is NULL"));
+    api->audio_reader_close(NULL);
   }
   {
     /* The fallback's defaults are the library's. */

@@ -28,9 +28,10 @@
  * on the calling thread and every allocation is walked. (The parallel
  * arena's own allocations are not walked.)
  *
- * Audio files (core_audio_read, core_audio_info) are left out: libsndfile
- * itself crashes on some deep allocation failures, and
- * tests/unit/test_audio_file_alloc.c covers what libcore does there.
+ * Audio files (core_audio_read, core_audio_info, core_audio_open,
+ * core_audio_reader_read) are left out: libsndfile itself crashes on some
+ * deep allocation failures, and tests/unit/test_audio_file_alloc.c covers
+ * what libcore does there.
  *
  * usage: oom_harness <module>      ring, cache, metrics, batch, audio, pipeline
  *                                  (OOM_ONLY=<scenario> runs just that one)
@@ -320,6 +321,10 @@ static const struct {
     {"core_audio_read", "libsndfile crashes on deep allocation failures; "
                         "tests/unit/test_audio_file_alloc.c covers libcore's side"},
     {"core_audio_info", "as core_audio_read"},
+    {"core_audio_open", "as core_audio_read: even a PCM16 WAV's sf_open_virtual segfaults "
+                        "under this walk (tried); the reader's buffers and libsndfile's first "
+                        "allocation are injected in test_audio_file_alloc.c"},
+    {"core_audio_reader_read", "as core_audio_read"},
 };
 
 static const oom_scenario *covering(const char *fn) {

@@ -1,9 +1,10 @@
-/* Unit tests for CORE_E_OUT_OF_MEMORY in core_audio_info and
- * core_audio_read, by fault injection: this executable defines malloc,
- * calloc, realloc, C++'s operator new and libsndfile's sf_open_virtual (ELF
- * interposition: libcore.so and the libraries it loads resolve them here
- * first) and, while a window is open on the calling thread, makes chosen
- * allocations fail.
+/* Unit tests for CORE_E_OUT_OF_MEMORY in core_audio_info, core_audio_read
+ * and the chunked reader (core_audio_open, core_audio_reader_read), by
+ * fault injection: this executable defines malloc, calloc, realloc, C++'s
+ * operator new and libsndfile's sf_open_virtual (ELF interposition:
+ * libcore.so and the libraries it loads resolve them here first) and,
+ * while a window is open on the calling thread, makes chosen allocations
+ * fail.
  *
  * Two kinds of failure are injected, one at a time:
  *  - libcore's own buffers: operator new of 32 KiB or more (the decoder's
@@ -174,6 +175,53 @@ Test(audio_file_alloc, libcore_buffers) {
   free(out);
 }
 
+/* The chunked reader: open, read in chunks of 1000 samples to the end,
+ * close; the status of the first call that failed. A reader makes its
+ * buffers when it opens, so the injected failures all land in
+ * core_audio_open; a read that failed would be reported as well. */
+static core_status open_read_close(const char *path, uint32_t rate, float *out, size_t cap,
+                                   size_t *n) {
+  core_audio_reader_t *r = NULL;
+  core_status st = core_audio_open(path, rate, &r);
+  if (st != CORE_OK) return st;
+  size_t pos = 0, got = 0;
+  do {
+    st = core_audio_reader_read(r, out + pos, cap - pos < 1000 ? cap - pos : 1000, &got);
+    pos += got;
+  } while (st == CORE_OK && got > 0);
+  core_audio_reader_close(r);
+  if (st == CORE_OK) *n = pos;
+  return st;
+}
+
+Test(audio_file_alloc, reader_buffers) {
+  const char *names[] = {"jfk_16k.wav", "jfk_16k.flac", "jfk_16k.ogg",
+                         "jfk_44k1_stereo_orig.flac"};
+  float *out = malloc(600000 * sizeof(float));
+  float *ref = malloc(600000 * sizeof(float));
+  cr_assert(out != NULL && ref != NULL);
+  for (size_t f = 0; f < 4; ++f) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s", TD_PATH(names[f]));
+    const uint32_t rates[] = {0, 8000};
+    for (size_t i = 0; i < 2; ++i) { /* not k: SWEEP_BIG's own counter */
+      const uint32_t rate = rates[i];
+      size_t n = 0, nref = 0;
+      AF_OK(core_audio_read(path, rate, ref, 600000, &nref));
+      /* When no failure is left to inject, the same calls give
+       * core_audio_read's samples. */
+      SWEEP_BIG("core_audio_open + core_audio_reader_read",
+                open_read_close(path, rate, out, 600000, &n),
+                cr_expect(n == nref && memcmp(out, ref, n * sizeof(float)) == 0,
+                          "%s at %u: the reader's %zu samples differ from core_audio_read's "
+                          "%zu",
+                          names[f], rate, n, nref));
+    }
+  }
+  free(out);
+  free(ref);
+}
+
 Test(audio_file_alloc, libsndfile_open) {
   char path[4096];
   snprintf(path, sizeof path, "%s", TD_PATH("jfk_16k.wav"));
@@ -194,6 +242,15 @@ Test(audio_file_alloc, libsndfile_open) {
   tl_window = 0;
   cr_expect_eq(tl_injected, 1);
   cr_expect_eq(n, 99, "n written on an error");
+
+  core_audio_reader_t *r = (core_audio_reader_t *)&r;
+  core_audio_reader_t *const sentinel = r;
+  tl_big_fail_at = -1, tl_injected = 0, tl_fail_sf_open = 1, tl_window = 1;
+  AF_ERR(CORE_E_OUT_OF_MEMORY, "core_audio_open", "out of memory in libsndfile",
+         core_audio_open(path, 8000, &r));
+  tl_window = 0;
+  cr_expect_eq(tl_injected, 1);
+  cr_expect_eq(r, sentinel, "*out written on an error");
 }
 
 Test(audio_file_alloc, no_descriptor_is_closed_twice) {
@@ -208,6 +265,27 @@ Test(audio_file_alloc, no_descriptor_is_closed_twice) {
   tl_bad_closes = 0;
   AF_ERR(CORE_E_FORMAT, "core_audio_info", "garbage.wav", core_audio_info(bad, &info));
   AF_ERR(CORE_E_FORMAT, "core_audio_read", "garbage.wav", core_audio_read(bad, 16000, out, 16, &n));
+  cr_expect_eq(tl_bad_closes, 0, "%d close() calls failed with EBADF", tl_bad_closes);
+  af_dir_remove();
+}
+
+/* The same for the reader: a failed open, and a reader's close, close
+ * each descriptor once. */
+Test(audio_file_alloc, reader_closes_each_descriptor_once) {
+  af_dir_make();
+  char junk[100];
+  memset(junk, 'A', sizeof junk);
+  const char *bad = af_path("garbage.wav");
+  af_write_file(bad, junk, sizeof junk);
+  float out[16];
+  size_t n = 0;
+  core_audio_reader_t *r = NULL;
+  tl_bad_closes = 0;
+  AF_ERR(CORE_E_FORMAT, "core_audio_open", "garbage.wav", core_audio_open(bad, 16000, &r));
+  cr_expect_null(r);
+  AF_OK(core_audio_open(AF_TD("jfk_16k.flac"), 8000, &r));
+  AF_OK(core_audio_reader_read(r, out, 16, &n));
+  core_audio_reader_close(r);
   cr_expect_eq(tl_bad_closes, 0, "%d close() calls failed with EBADF", tl_bad_closes);
   af_dir_remove();
 }
