@@ -49,7 +49,8 @@ VadConfig vad_config(const core_vad_options_t &opts);
 
 // The band powers of one analysis window: mean power per sample in each of
 // the bands of kVadBandEdgesHz below the Nyquist frequency, from a
-// rectangular-window real FFT (zero-padded to an even length).
+// rectangular-window real FFT (zero-padded to an even length with no
+// prime factor above 5).
 class VadSpectrum {
  public:
   explicit VadSpectrum(const VadConfig &cfg);  // throws std::bad_alloc

@@ -2,7 +2,8 @@
 // core_audio_info and core_audio_read (audio.h).
 //
 // Input: byte 0 is the mode (bits 0-2: the resampling target rate; bit 3:
-// read with a buffer one sample short first; bit 4: repair a RIFF/WAVE
+// read with a buffer one sample short first; bit 6: the chunked reader at
+// that target rate rather than the file's; bit 4: repair a RIFF/WAVE
 // header's RIFF and data sizes to the file's; bit 5: repair the CRC of
 // every Ogg page, so mutations reach the Vorbis decoder instead of all
 // failing the page check); the rest is the file, written to /dev/shm (or
@@ -25,7 +26,16 @@
 //    is CORE_E_BUFFER_TOO_SMALL with the count and nothing written; two
 //    native reads give the same samples; a resampled read succeeds when
 //    the native one did (or fails only with CORE_E_FORMAT, for a value
-//    that overflows float).
+//    that overflows float);
+//  - the chunked reader (core_audio_open and core_audio_reader_*), at the
+//    native or the target rate, read in chunks of PRNG sizes (0, 1, around
+//    a 4096-frame block, larger): open fails exactly when info does, with
+//    the same status; reader_info equals info; reader_length gives the
+//    count and the samples given so far; the chunks, concatenated, are
+//    core_audio_read's samples bit for bit when that read succeeded; a
+//    read never gives more than asked, gives less only at the end, then 0;
+//    an error is CORE_E_FORMAT (or out of memory) with *got 0, only when
+//    core_audio_read failed too, and every later read repeats it.
 //
 // FUZZ_WRITE_SEEDS=DIR: write tiny files made with libsndfile (WAV PCM16,
 // PCM24, float and u-law, stereo, WAVEX, FLAC, Ogg/Vorbis, AIFF, AU, an
@@ -145,6 +155,72 @@ core_status read_all(uint32_t rate, size_t want, bool short_first, std::vector<f
   return st;
 }
 
+// The chunked reader at `rate`, in PRNG chunks, against core_audio_read's
+// result (`whole`, valid when whole_st is CORE_OK).
+void check_reader(const core_audio_info_t &info, uint32_t rate, size_t want,
+                  core_status whole_st, const std::vector<float> &whole, uint64_t seed) {
+  core_audio_reader_t *r = reinterpret_cast<core_audio_reader_t *>(0x1);
+  const core_status ost = core_audio_open(g_path.c_str(), rate, &r);
+  if (ost == CORE_E_OUT_OF_MEMORY) return;
+  EXPECT(ost, CORE_OK);  // info succeeded: open makes the same checks
+  core_audio_info_t ri;
+  std::memset(&ri, 0x11, sizeof ri);
+  ri.struct_size = sizeof ri;
+  CHECK_OK(core_audio_reader_info(r, &ri));
+  CHECK(ri.sample_rate == info.sample_rate && ri.channels == info.channels &&
+        ri.frames == info.frames && ri.format == info.format && ri.bits == info.bits &&
+        ri.duration == info.duration);
+  uint64_t total = 1, done = 1;
+  CHECK_OK(core_audio_reader_length(r, &total, &done));
+  CHECK(total == want && done == 0);
+  Rng rng(seed);
+  std::vector<float> got_all, chunk;
+  core_status failed = CORE_OK;
+  for (int calls = 0; calls < 4000; ++calls) {
+    size_t n;
+    switch (rng.next() % 6) {
+      case 0: n = 0; break;
+      case 1: n = 1; break;
+      case 2: n = 4096 + size_t(rng.next() % 3) - 1; break;
+      case 3: n = size_t(rng.next() % 100000); break;
+      default: n = size_t(rng.next() % 700); break;
+    }
+    chunk.assign(n + 1, -9.0f);
+    size_t got = 12345;
+    const core_status st = core_audio_reader_read(r, n ? chunk.data() : nullptr, n, &got);
+    if (st != CORE_OK) {
+      CHECK(st == CORE_E_FORMAT || st == CORE_E_OUT_OF_MEMORY);
+      CHECK(got == 0);
+      if (failed != CORE_OK) CHECK(st == failed);  // a failed reader repeats its status
+      failed = st;
+      if (rng.next() % 3 == 0) break;
+      continue;
+    }
+    CHECK(failed == CORE_OK);  // failure is final
+    CHECK(got <= n && chunk[n] == -9.0f);
+    const size_t left = want - got_all.size();
+    CHECK(got == std::min(n, left));  // n while that many remain
+    for (size_t i = 0; i < got; ++i) CHECK(std::isfinite(chunk[i]));
+    got_all.insert(got_all.end(), chunk.begin(), chunk.begin() + long(got));
+    CHECK_OK(core_audio_reader_length(r, nullptr, &done));
+    CHECK(done == got_all.size());
+    if (got_all.size() == want && n > 0 && got == 0) break;  // the end, seen
+  }
+  if (failed == CORE_OK) {
+    CHECK(got_all.size() == want);
+    // core_audio_read failed: a reader must not read the file through.
+    if (whole_st != CORE_OK)
+      fuzz_fail(__LINE__, "the reader read a file core_audio_read refused", whole_st);
+    CHECK(same_floats(got_all.data(), whole.data(), want));
+  } else {
+    CHECK(whole_st != CORE_OK);
+    // What it gave before the damage is core_audio_read's start... which
+    // failed, so only the count is known: never more than the header's.
+    CHECK(got_all.size() <= want);
+  }
+  core_audio_reader_close(r);
+}
+
 // ---- seeds: tiny files written with libsndfile --------------------------------------
 
 std::vector<uint8_t> sndfile_bytes(int format, int rate, int channels, int frames,
@@ -185,12 +261,12 @@ void write_seeds(const char *dir) {
   const S list[] = {
       {SF_FORMAT_WAV | SF_FORMAT_PCM_16, 8000, 1, 64, ".wav", {0x00, 0x19, 0x0e}},
       {SF_FORMAT_WAV | SF_FORMAT_PCM_24, 16000, 2, 40, ".wav", {0x11, 0x03}},
-      {SF_FORMAT_WAV | SF_FORMAT_FLOAT, 44100, 1, 32, ".wav", {0x10, 0x0a}},
+      {SF_FORMAT_WAV | SF_FORMAT_FLOAT, 44100, 1, 32, ".wav", {0x10, 0x0a, 0x4a}},
       {SF_FORMAT_WAV | SF_FORMAT_ULAW, 8000, 1, 48, ".wav", {0x14}},
       {SF_FORMAT_WAVEX | SF_FORMAT_PCM_16, 22050, 3, 20, ".wav", {0x12}},
       {SF_FORMAT_WAV | SF_FORMAT_PCM_16, 16000, 1, 0, ".wav", {0x10}},  // no frames
-      {SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 16000, 1, 300, ".flac", {0x00, 0x09}},
-      {SF_FORMAT_OGG | SF_FORMAT_VORBIS, 8000, 1, 400, ".ogg", {0x20, 0x2b}},
+      {SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 16000, 1, 300, ".flac", {0x00, 0x09, 0x41}},
+      {SF_FORMAT_OGG | SF_FORMAT_VORBIS, 8000, 1, 400, ".ogg", {0x20, 0x2b, 0x60}},
       {SF_FORMAT_AIFF | SF_FORMAT_PCM_16, 11025, 1, 30, ".aiff", {0x05}},
       {SF_FORMAT_AU | SF_FORMAT_PCM_S8, 8000, 1, 30, ".au", {0x06}},
   };
@@ -236,6 +312,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const core_status rst = core_audio_read(g_path.c_str(), 0, nullptr, 0, &n);
   if (st != CORE_OK) {
     if (!documented_file_status(st)) fuzz_fail(__LINE__, "core_audio_info: an undocumented status", st);
+    core_audio_reader_t *r = reinterpret_cast<core_audio_reader_t *>(0x1);
+    EXPECT(core_audio_open(g_path.c_str(), kTargets[mode & 7], &r), st);
+    CHECK(r == reinterpret_cast<core_audio_reader_t *>(0x1));
     if (rst != st) {
       std::fprintf(stderr, "info: %s, read: %s\n", core_status_str(st), core_status_str(rst));
       fuzz_fail(__LINE__, "core_audio_read and core_audio_info disagree", rst);
@@ -270,6 +349,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       CHECK(same_floats(a.data(), b.data(), a.size()));
     }
   }
+  const bool native_checked = info.frames <= kMaxSamples &&
+                              info.frames * info.channels <= 4 * kMaxSamples;
   // A resampled rate.
   const uint32_t to = kTargets[mode & 7];
   const size_t want = expected_count(info.frames, info.sample_rate, to);
@@ -282,6 +363,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const core_status r = read_all(to, want, false, &b);
     if (native == CORE_OK && r != CORE_OK && want > 0 && to != info.sample_rate)
       EXPECT(r, CORE_E_FORMAT);  // only an overflow of float may fail it
+    // The chunked reader at the target rate (mode bit 6) or natively.
+    const uint64_t seed = size * 0x2545f491u + mode;
+    if (mode & 0x40) check_reader(info, to, want, r, b, seed);
+    else if (native_checked) check_reader(info, 0, size_t(info.frames), native, a, seed);
   }
   return 0;
 }

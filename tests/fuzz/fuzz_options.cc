@@ -598,6 +598,18 @@ void fuzz_pipeline(Reader &in, core_metrics_t *reg, core_cache_t *shared) {
     o.cache_options.max_bytes = size_t(u64_of(in, (const uint64_t[]){0, 0, 100, 1u << 20}));
     if (in.u8() & 1) o.cache = shared;
   }
+  // The work of 0.3 s: windows (every hop_ms) x frames per window x
+  // n_fft. A 100 ms window at 48 kHz with a log-mel hop of 1 and a window
+  // every 1 ms is ~1e6 FFTs, 16 s under ASan: valid, but no test of the
+  // options. Such settings get a coarser hop.
+  if (o.sample_rate >= 1000 && o.sample_rate <= 48000 && o.hop_ms >= 1 && o.logmel.hop >= 1) {
+    const uint64_t windows = 300 / o.hop_ms + 1;
+    const uint64_t frames = uint64_t(o.window_ms) * o.sample_rate / 1000 / o.logmel.hop + 1;
+    if (windows * frames * std::max<uint32_t>(o.logmel.n_fft, 64) > (uint64_t(1) << 24)) {
+      o.hop_ms = std::max<uint32_t>(o.hop_ms, 100);
+      o.logmel.hop = std::max<uint32_t>(o.logmel.hop, 160);
+    }
+  }
   const uint8_t m = in.u8();
   if (m & 1) o.encoder = encoder;
   const std::string prefix = prefix_of(in);
@@ -608,6 +620,12 @@ void fuzz_pipeline(Reader &in, core_metrics_t *reg, core_cache_t *shared) {
   if (m & 32) o.batch.struct_size = size_of(in, sizeof o.batch, sizeof o.batch);
   if (m & 64) o.cache_options.struct_size = size_of(in, CORE_CACHE_OPTIONS_V1_SIZE, sizeof o.cache_options);
   o.struct_size = size_of(in, sizeof o, sizeof o);
+  if (std::getenv("FUZZ_TRACE"))
+    std::fprintf(stderr, "pipeline: rate %u ring %u policy %d window %u hop %u speech_only %d "
+                 "dim %zu dec %d n_fft %u hop %u mels %u max_batch %zu enc %d\n",
+                 o.sample_rate, o.ring_ms, o.ring_policy, o.window_ms, o.hop_ms, o.speech_only,
+                 o.dim, o.cache_decimals, o.logmel.n_fft, o.logmel.hop, o.logmel.n_mels,
+                 o.batch.max_batch, o.encoder != nullptr);
   const core_status size_st = size_status(o.struct_size, sizeof o, sizeof o);
   core_pipeline_t *p = reinterpret_cast<core_pipeline_t *>(0x1);
   const core_status st = core_pipeline_create(&o, &p);
