@@ -183,10 +183,10 @@ typedef struct core_pipeline_options_t {
 CORE_API CORE_NODISCARD core_status core_pipeline_options_init(core_pipeline_options_t *opts);
 
 /* CORE_E_INVALID_ARGUMENT for NULLs, a bad struct_size (this one's or a
- * nested one's), dim 0, a window shorter than logmel.n_fft or not a whole
- * number of samples, a rate the VAD or log-mel refuses (the message names
- * the option), metric names taken in a shared registry; CORE_E_OUT_OF_MEMORY.
- * Since 0.1. */
+ * nested one's), dim 0, a window shorter than logmel.n_fft or logmel.hop
+ * (no frame) or not a whole number of samples, a rate the VAD or log-mel
+ * refuses (the message names the option), metric names taken in a shared
+ * registry; CORE_E_OUT_OF_MEMORY. Since 0.1. */
 CORE_API CORE_NODISCARD core_status core_pipeline_create(const core_pipeline_options_t *opts,
                                                          core_pipeline_t **out);
 CORE_API void core_pipeline_destroy(core_pipeline_t *p);

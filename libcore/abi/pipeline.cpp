@@ -97,6 +97,13 @@ CORE_API core_status core_pipeline_create(const core_pipeline_options_t *opts,
   CORE_REQUIRE(window >= o.logmel.n_fft,
                "window_ms is %u (%llu samples), shorter than logmel.n_fft (%u)", o.window_ms,
                static_cast<unsigned long long>(window), o.logmel.n_fft);
+  // A window shorter than the log-mel hop has no frame (window / hop = 0):
+  // its features were empty and the encoder's memcpy got a NULL source
+  // (found by tests/fuzz/fuzz_options, regression
+  // fuzz_options-pipeline-window-below-hop).
+  CORE_REQUIRE(window >= o.logmel.hop,
+               "window_ms is %u (%llu samples), shorter than logmel.hop (%u): no frame",
+               o.window_ms, static_cast<unsigned long long>(window), o.logmel.hop);
   CORE_REQUIRE(o.speech_only == 0 || o.speech_only == 1, "speech_only is %d, not 0 or 1",
                o.speech_only);
   CORE_REQUIRE(o.cache_decimals >= 0 && o.cache_decimals <= CORE_CACHE_MAX_DECIMALS,

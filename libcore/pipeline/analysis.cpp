@@ -11,7 +11,17 @@ namespace pipeline {
 
 // The oldest sample a future window may start at.
 std::uint64_t Pipeline::keep_from() const {
-  if (!c_.speech_only || seg_active_) return next_win_;
+  if (!c_.speech_only) return next_win_;
+  if (seg_active_) {
+    // The segment's next window, or the next segment's start, which may
+    // come first: next_win_ can lie past this segment's end (hop_ms longer
+    // than the window), and the next segment starts as early as where this
+    // one ends: at seg_end_ when final, not before seg_safe_ while open.
+    // (next_win_ alone dropped a following segment's start from the
+    // history: found by tests/fuzz/fuzz_pipeline, regression
+    // fuzz_pipeline-next-segment-history.)
+    return std::min(next_win_, seg_final_ ? seg_end_ : seg_safe_);
+  }
   // No segment yet: the next one starts after the last and not more than
   // back_ before what the VAD had analysed when it was last asked, one
   // drained block (kDrain) ago: within one block a short segment can open,

@@ -56,6 +56,8 @@ Test(pipeline_errors, bad_options) {
   BAD(o.dim = 0, "dim is 0");
   BAD(o.window_ms = 20, "shorter than logmel.n_fft");      /* 320 < 400 */
   BAD(o.logmel.n_fft = 32000, "shorter than logmel.n_fft"); /* 16000 < 32000 */
+  /* No log-mel frame fits: the window (400) is shorter than the hop. */
+  BAD((o.window_ms = 25, o.logmel.hop = 480), "shorter than logmel.hop");
   BAD((o.sample_rate = 22050, o.window_ms = 1001), "window_ms is 1001");
   BAD(o.hop_ms = 0, "hop_ms is 0");
   BAD(o.ring_ms = 0, "ring_ms is 0");
