@@ -3,8 +3,9 @@
  *
  * core.h is the umbrella header and the runtime module: version, status
  * codes, error messages, SIMD target and thread control. Including it also
- * includes every other public header of libcore except pipeline.h (which
- * builds on them: include <core/pipeline.h> for it) and loader.h.
+ * includes every other public header of libcore except pipeline.h and
+ * collection.h (which build on them: include <core/pipeline.h> or
+ * <core/collection.h> for them) and loader.h.
  *
  * Conventions shared by every libcore header (read these once):
  *
@@ -156,7 +157,7 @@ CORE_API int core_get_num_threads(void);
 #include "cache.h"
 #include "metrics.h"
 #include "audio.h"
-/* pipeline.h composes the others (it embeds their options structs), so it
- * is not part of the umbrella: include <core/pipeline.h> itself. */
+/* pipeline.h and collection.h compose the others (they embed their options
+ * structs), so they are not part of the umbrella: include them yourself. */
 
 #endif /* CORE_CORE_H */

@@ -102,6 +102,7 @@
 #include <stdint.h>
 
 #include "core.h"
+#include "collection.h"
 #include "pipeline.h"
 
 #ifdef __cplusplus
@@ -119,7 +120,7 @@ typedef enum core_backend {
  * core_abi_version, which is library_abi_version because abi_version is
  * the table's own field. The behaviour, arguments and statuses are those
  * documented in core.h, array.h, stats.h, batch.h, ring.h, cache.h,
- * metrics.h, audio.h and pipeline.h. Append-only: see
+ * metrics.h, audio.h, pipeline.h and collection.h. Append-only: see
  * above. */
 typedef struct core_api_t {
   size_t struct_size;   /* sizeof the table the loader filled */
@@ -409,6 +410,15 @@ typedef struct core_api_t {
   core_status (*audio_reader_length)(const core_audio_reader_t *r, uint64_t *total,
                                      uint64_t *done);
   void (*audio_reader_close)(core_audio_reader_t *r);
+  /* ---- collections (collection.h), since 0.1: the fallback fills the
+   * options' defaults; run and the JSON record return
+   * CORE_E_UNAVAILABLE ---- */
+  core_status (*collection_options_init)(core_collection_options_t *opts);
+  core_status (*collection_run)(const char *const *paths, size_t n, const char *const *outputs,
+                                const core_collection_options_t *opts, core_collection_fn fn,
+                                void *user);
+  core_status (*file_summary_json)(const core_file_summary_t *s, char *buf, size_t cap,
+                                   size_t *len);
 } core_api_t;
 
 /* Non-zero when `slot` lies inside the table `api` points to. */

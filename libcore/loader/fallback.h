@@ -7,6 +7,7 @@
 #define LIBCORE_LOADER_FALLBACK_H
 
 #include <core/core.h>
+#include <core/collection.h>
 #include <core/pipeline.h>
 
 /* Thread-local message for core_fb_last_error_message(): "<fn>: <detail>". */
@@ -199,6 +200,9 @@ core_status core_fb_audio_reader_read(core_audio_reader_t *r, float *out, size_t
 core_status core_fb_audio_reader_info(const core_audio_reader_t *r, core_audio_info_t *info);
 core_status core_fb_audio_reader_length(const core_audio_reader_t *r, uint64_t *total, uint64_t *done);
 void core_fb_audio_reader_close(core_audio_reader_t *r);
+core_status core_fb_collection_options_init(core_collection_options_t *opts);
+core_status core_fb_collection_run(const char *const *paths, size_t n, const char *const *outputs, const core_collection_options_t *opts, core_collection_fn fn, void *user);
+core_status core_fb_file_summary_json(const core_file_summary_t *s, char *buf, size_t cap, size_t *len);
 
 /* pipeline: stubs (fallback_pipeline_stubs.c) */
 core_status core_fb_batcher_options_init(core_batcher_options_t *opts);

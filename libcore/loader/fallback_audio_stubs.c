@@ -66,6 +66,22 @@ core_status core_fb_vad_create(const core_vad_options_t *opts, core_vad_t **out)
   if (out != NULL) *out = NULL;
   FB_UNAVAILABLE("core_vad_create", "audio");
 }
+/* Collections read files: nothing to run without the library. The
+ * options are the library's defaults (test_loader_real compares them). */
+core_status core_fb_collection_options_init(core_collection_options_t *opts) {
+  static const char *const fb_fn = "core_collection_options_init";
+  FB_REQUIRE_OUT(opts);
+  memset(opts, 0, sizeof *opts);
+  opts->struct_size = sizeof *opts;
+  opts->sample_rate = 16000;
+  opts->chunk_samples = 65536;
+  opts->vad = 1;
+  opts->max_segments = 100000;
+  if (core_fb_vad_options_init(&opts->vad_options) != CORE_OK ||
+      core_fb_logmel_options_init(&opts->logmel_options) != CORE_OK)
+    return CORE_E_INTERNAL;
+  return CORE_OK;
+}
 core_status core_fb_audio_open(const char *path, uint32_t target_rate,
                                core_audio_reader_t **out) {
   (void)path, (void)target_rate;
@@ -110,6 +126,10 @@ FB_AUDIO_STUB(audio_reader_read, core_audio_reader_t *r, float *out, size_t n, s
 FB_AUDIO_STUB(audio_reader_info, const core_audio_reader_t *r, core_audio_info_t *info)
 FB_AUDIO_STUB(audio_reader_length, const core_audio_reader_t *r, uint64_t *total,
               uint64_t *done)
+FB_AUDIO_STUB(collection_run, const char *const *paths, size_t n, const char *const *outputs,
+              const core_collection_options_t *opts, core_collection_fn fn, void *user)
+FB_AUDIO_STUB(file_summary_json, const core_file_summary_t *s, char *buf, size_t cap,
+              size_t *len)
 #if defined(__GNUC__)
 #pragma GCC diagnostic pop
 #endif

@@ -202,6 +202,41 @@ char *fx_f32_path(fx_ctx *ctx) { return path_in_tmp(ctx, "values.f32"); }
 /* Where core_cache_save may write. */
 char *fx_save_path(fx_ctx *ctx) { return path_in_tmp(ctx, "saved.cache"); }
 
+/* Two audio files for core_collection_run (n:=2), and where their
+ * features would go (written only with opts->features). */
+const char **fx_collection_paths(fx_ctx *ctx) {
+  const char **p = fx_alloc(ctx, 2 * sizeof *p);
+  p[0] = fx_char_p__path(ctx);
+  p[1] = fx_char_p__path(ctx);
+  return p;
+}
+const char **fx_collection_outputs(fx_ctx *ctx) {
+  const char **p = fx_alloc(ctx, 2 * sizeof *p);
+  p[0] = path_in_tmp(ctx, "features-0.npy");
+  p[1] = path_in_tmp(ctx, "features-1.npy");
+  return p;
+}
+static int collection_go_on(const core_file_summary_t *s, void *user) {
+  (void)s, (void)user;
+  return 0;
+}
+core_collection_fn fx_core_collection_fn(fx_ctx *ctx) { (void)ctx; return collection_go_on; }
+/* A good file's summary with two segments. */
+core_file_summary_t *fx_core_file_summary_t_p(fx_ctx *ctx) {
+  core_file_summary_t *s = fx_alloc(ctx, sizeof *s);
+  core_segment_t *seg = fx_alloc(ctx, 2 * sizeof *seg);
+  seg[0].start = 0, seg[0].end = 160, seg[1].start = 320, seg[1].end = 480;
+  s->struct_size = sizeof *s;
+  s->path = fx_char_p__path(ctx);
+  s->status = CORE_OK;
+  s->message = "";
+  s->sample_rate = 16000;
+  s->segments = seg;
+  s->n_segments = 2;
+  s->segments_total = 2;
+  return s;
+}
+
 /* ---- options ----------------------------------------------------------------------- */
 
 core_ring_options_t *fx_core_ring_options_t_p(fx_ctx *ctx) {
@@ -233,6 +268,11 @@ core_vad_options_t *fx_core_vad_options_t_p(fx_ctx *ctx) {
 core_batcher_options_t *fx_core_batcher_options_t_p(fx_ctx *ctx) {
   core_batcher_options_t *o = fx_alloc(ctx, sizeof *o);
   SETUP(core_batcher_options_init(o));
+  return o;
+}
+core_collection_options_t *fx_core_collection_options_t_p(fx_ctx *ctx) {
+  core_collection_options_t *o = fx_alloc(ctx, sizeof *o);
+  SETUP(core_collection_options_init(o));
   return o;
 }
 core_pipeline_options_t *fx_core_pipeline_options_t_p(fx_ctx *ctx) {

@@ -13,6 +13,7 @@
 #define CORE_TEST_BADINPUT_SWEEP_H
 
 #include <core/core.h>
+#include <core/collection.h>
 #include <core/pipeline.h>
 
 #include <stddef.h>

@@ -218,7 +218,7 @@ static void batch_symbol_missing_falls_back(void **state) {
 }
 
 /* The slot list covers the table, in order: ... ring, cache, metrics, audio, pipeline,
- * the audio reader. */
+ * the audio reader, collections. */
 static void slot_list_is_the_table(void **state) {
   size_t i;
   (void)state;
@@ -254,8 +254,10 @@ static void slot_list_is_the_table(void **state) {
   assert_int_equal(core_loader_slots[185].offset, offsetof(core_api_t, audio_open));
   assert_string_equal(core_loader_slots[189].symbol, "core_audio_reader_close");
   assert_int_equal(core_loader_slots[189].offset, offsetof(core_api_t, audio_reader_close));
+  assert_string_equal(core_loader_slots[190].symbol, "core_collection_options_init");
+  assert_int_equal(core_loader_slots[190].offset, offsetof(core_api_t, collection_options_init));
   assert_string_equal(core_loader_slots[core_loader_slot_count - 1].symbol,
-                      "core_audio_reader_close");
+                      "core_file_summary_json");
 }
 
 static void abi_probe_missing_falls_back(void **state) {

@@ -246,6 +246,13 @@ static void assert_metrics(const core_api_t *api, int native) {
   api->metrics_destroy(m);
 }
 
+static core_status collection_seen;
+static int collection_record(const core_file_summary_t *s, void *user) {
+  (void)user;
+  collection_seen = s->status;
+  return 0;
+}
+
 /* Audio through the table: natively a log-mel analyser, a VAD and the file
  * reader's error paths; in the fallback the options_init calls fill the
  * library's defaults (compared byte for byte with the native library's in
@@ -268,6 +275,17 @@ static void assert_audio(const core_api_t *api, int native) {
     assert_null(vad);
     assert_int_equal(api->vad_next_segment(vad, &seg), CORE_E_UNAVAILABLE);
     assert_int_equal(api->audio_info("/dev/null", &info), CORE_E_UNAVAILABLE);
+    {
+      core_collection_options_t co;
+      const char *paths[] = {"/dev/null"};
+      size_t len = 0;
+      assert_int_equal(api->collection_options_init(&co), CORE_OK);
+      assert_int_equal(co.sample_rate, 16000);
+      assert_int_equal(api->collection_run(paths, 1, NULL, &co, collection_record, NULL),
+                       CORE_E_UNAVAILABLE);
+      assert_non_null(strstr(api->last_error_message(), "core_collection_run: unavailable"));
+      assert_int_equal(api->file_summary_json(NULL, NULL, 0, &len), CORE_E_UNAVAILABLE);
+    }
     {
       core_audio_reader_t *r = (core_audio_reader_t *)&info; /* must be overwritten */
       float x[4];
@@ -311,6 +329,26 @@ static void assert_audio(const core_api_t *api, int native) {
     assert_int_equal(core_loader_fallback_table.vad_options_init(&fv), CORE_OK);
     assert_memory_equal(&fl, &lo, sizeof lo);
     assert_memory_equal(&fv, &vo, sizeof vo);
+  }
+  {
+    /* Collections: the fallback's defaults are the library's; natively the
+     * slots reach libcore (a missing file fails alone, the record says so). */
+    core_collection_options_t co, fc;
+    const char *paths[] = {"/nonexistent/libcore-loader-test.wav"};
+    char json[512];
+    size_t len = 0;
+    memset(&co, 0xAB, sizeof co);
+    memset(&fc, 0xAB, sizeof fc);
+    assert_int_equal(api->collection_options_init(&co), CORE_OK);
+    assert_int_equal(core_loader_fallback_table.collection_options_init(&fc), CORE_OK);
+    assert_memory_equal(&fc, &co, sizeof co);
+    collection_seen = CORE_OK;
+    const core_status st = api->collection_run(paths, 1, NULL, &co, collection_record, NULL);
+    assert_true(st == CORE_OK || st == CORE_E_UNSUPPORTED);
+    if (st == CORE_OK) assert_int_equal(collection_seen, CORE_E_NOT_FOUND);
+    assert_int_equal(api->file_summary_json(NULL, json, sizeof json, &len),
+                     CORE_E_INVALID_ARGUMENT);
+    assert_non_null(strstr(api->last_error_message(), "core_file_summary_json: s is NULL"));
   }
   assert_int_equal(api->logmel_create(&lo, &lm), CORE_OK);
   assert_int_equal(api->logmel_frames(lm, 16000, &frames), CORE_OK);

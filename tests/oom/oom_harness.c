@@ -325,6 +325,9 @@ static const struct {
                         "under this walk (tried); the reader's buffers and libsndfile's first "
                         "allocation are injected in test_audio_file_alloc.c"},
     {"core_audio_reader_read", "as core_audio_read"},
+    {"core_collection_run", "reads files through core_audio_open / reader_read (libsndfile, "
+                            "as core_audio_read); a file's own allocation failure is that "
+                            "file's CORE_E_OUT_OF_MEMORY in its summary, not the run's status"},
 };
 
 static const oom_scenario *covering(const char *fn) {
