@@ -183,8 +183,8 @@ CORE_WRAP(core_metrics_merge)
 CORE_WRAP(core_metrics_export)
 CORE_WRAP(core_metrics_snapshot_export)
 
-/* audio (audio.h): LogMel, LogMelStream, Vad classes with close/dispose and
- * AudioFile helpers in every language */
+/* audio (audio.h): LogMel, LogMelStream, Vad, AudioReader classes with
+ * close/dispose and AudioFile helpers in every language */
 CORE_WRAP(core_logmel_options_init)
 CORE_WRAP(core_logmel_create)
 CORE_WRAP(core_logmel_destroy)
@@ -211,6 +211,11 @@ CORE_WRAP(core_vad_reset)
 CORE_WRAP(core_vad_segments)
 CORE_WRAP(core_audio_info)
 CORE_WRAP(core_audio_read)
+CORE_WRAP(core_audio_open)
+CORE_WRAP(core_audio_reader_read)
+CORE_WRAP(core_audio_reader_info)
+CORE_WRAP(core_audio_reader_length)
+CORE_WRAP(core_audio_reader_close)
 
 /* pipeline (pipeline.h): Pipeline and Batcher classes with close/dispose in
  * every language; the bindings use CORE_EVENT_NEEDS_ENCODING and

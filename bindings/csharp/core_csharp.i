@@ -66,9 +66,10 @@
  *     needed-size protocol); the percentiles return EMPTY as a status (an
  *     empty timer is an answer). Recording returns void and raises as
  *     usual: the status check costs nothing when the call succeeds.
- * 11. audio.h: core_logmel_t*, core_logmel_stream_t* and core_vad_t* are
- *     IntPtrs owned by the SafeHandles of the public LogMel, LogMelStream
- *     and Vad (their ** outputs are IntPtr*); core_logmel_options_t,
+ * 11. audio.h: core_logmel_t*, core_logmel_stream_t*, core_vad_t* and
+ *     core_audio_reader_t* are IntPtrs owned by the SafeHandles of the
+ *     public LogMel, LogMelStream, Vad and AudioReader (their ** outputs
+ *     are IntPtr*); core_logmel_options_t,
  *     core_vad_options_t and core_audio_info_t are the internal
  *     NativeLogMelOptions, NativeVadOptions and NativeAudioInfo, and
  *     core_segment_t is the public LibCore.Segment (layouts checked by a
@@ -501,6 +502,11 @@ CORE_CS_INTPTR(const core_vad_t *)
 CORE_CS_POINTER(core_logmel_t *, global::System.IntPtr)
 CORE_CS_POINTER(core_logmel_stream_t *, global::System.IntPtr)
 CORE_CS_POINTER(core_vad_t *, global::System.IntPtr)
+/* the chunked reader: an IntPtr owned by AudioReader's SafeHandle; the
+ * counts of core_audio_reader_length are ulong* (uint64_t above) */
+CORE_CS_INTPTR(core_audio_reader_t *)
+CORE_CS_INTPTR(const core_audio_reader_t *)
+CORE_CS_POINTER(core_audio_reader_t *, global::System.IntPtr)
 CORE_CS_POINTER(core_logmel_options_t, NativeLogMelOptions)
 CORE_CS_POINTER(const core_logmel_options_t, NativeLogMelOptions)
 CORE_CS_POINTER(core_vad_options_t, NativeVadOptions)

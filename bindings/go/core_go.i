@@ -60,8 +60,8 @@
  *     through core_go_metrics_create, which sets prom_buckets in a C copy of
  *     the options. capi.Core_metrics_create/_timer/_counter/_gauge are
  *     generated but not used.
- *  9. audio: core_logmel_t *, core_logmel_stream_t * and core_vad_t * are
- *     uintptr (C memory); core_logmel_options_t *, core_vad_options_t *,
+ *  9. audio: core_logmel_t *, core_logmel_stream_t *, core_vad_t * and
+ *     core_audio_reader_t * are uintptr (C memory); core_logmel_options_t *, core_vad_options_t *,
  *     core_segment_t * and core_audio_info_t * are unsafe.Pointer to Go
  *     structs of the same layout (core.logMelOptions, core.vadOptions,
  *     core.Segment, core.audioInfo; checked at compile time against the
@@ -440,6 +440,14 @@ long long core_go_metrics_register(core_metrics_t *m, int kind, const char *strs
 CORE_GO_ARRAY(core_logmel_t *, []uintptr, *uintptr, out)
 CORE_GO_ARRAY(core_logmel_stream_t *, []uintptr, *uintptr, out)
 CORE_GO_ARRAY(core_vad_t *, []uintptr, *uintptr, out)
+/* The chunked reader: a uintptr too (core.AudioReader); core_audio_open's
+ * out-parameter a []uintptr cell, core_audio_reader_length's counts
+ * []uint64 cells. */
+%typemap(gotype) core_audio_reader_t *, const core_audio_reader_t * "uintptr"
+%typemap(in) core_audio_reader_t *, const core_audio_reader_t * %{ $1 = ($1_ltype)$input; %}
+CORE_GO_ARRAY(core_audio_reader_t *, []uintptr, *uintptr, out)
+CORE_GO_ARRAY(uint64_t, []uint64, *uint64, total)
+CORE_GO_ARRAY(uint64_t, []uint64, *uint64, done)
 
 /* Options, segments and file info: unsafe.Pointer to Go structs of the
  * same layout (core.logMelOptions, core.vadOptions, core.Segment,

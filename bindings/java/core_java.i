@@ -7,7 +7,7 @@
  * and CoreNativeJNI. The public API is the hand-written layer in
  * bindings/java/src/dev/libcore (Core, CoreArrays, Pcm, Stats, Reductions,
  * Batch, StatsAccumulator, RingBuffer, EncoderCache, Metrics, LogMel,
- * LogMelStream, Vad, AudioFile, Pipeline, Batcher), which checks what only Java can
+ * LogMelStream, Vad, AudioFile, AudioReader, Pipeline, Batcher), which checks what only Java can
  * check and allocates outputs.
  *
  * Rules of the raw layer:
@@ -444,9 +444,17 @@ JCORE_SCALAR_OUT(size_t, ready)
 %ignore core_vad_segments;
 %ignore core_audio_info;
 %ignore core_audio_read;
+/* dev.libcore.AudioReader: open, reads (into a Java array through a native
+ * buffer, as core_audio_read: the decoding does file I/O, so no array is
+ * held critically meanwhile; or into a direct buffer), info and length go
+ * through jni/jcore_audio.h; core_audio_reader_close is wrapped as declared. */
+%ignore core_audio_open;
+%ignore core_audio_reader_read;
+%ignore core_audio_reader_info;
+%ignore core_audio_reader_length;
 /* Wrapped as declared: core_logmel_destroy, core_logmel_frames,
  * core_logmel_stream_destroy / _flush / _read / _available / _reset,
- * core_vad_destroy / _flush / _reset. */
+ * core_vad_destroy / _flush / _reset, core_audio_reader_close. */
 
 /* The handles: Java longs (jni/jcore_audio.h). */
 %define JCORE_AUDIO_HANDLE(CTYPE)
@@ -459,6 +467,7 @@ JCORE_SCALAR_OUT(size_t, ready)
 JCORE_AUDIO_HANDLE(core_logmel_t)
 JCORE_AUDIO_HANDLE(core_logmel_stream_t)
 JCORE_AUDIO_HANDLE(core_vad_t)
+JCORE_AUDIO_HANDLE(core_audio_reader_t)
 
 /* frame counts (core_logmel_frames, _stream_read, _stream_available): the Java return value */
 JCORE_SCALAR_OUT(size_t, n_frames)

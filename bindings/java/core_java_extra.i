@@ -334,6 +334,11 @@ CORE_WRAP(jcore_audio_info)
 CORE_WRAP(jcore_audio_read_count)
 CORE_WRAP(jcore_audio_read)
 CORE_WRAP(jcore_audio_read_direct)
+CORE_WRAP(jcore_audio_open)
+CORE_WRAP(jcore_audio_reader_read)
+CORE_WRAP(jcore_audio_reader_read_direct)
+CORE_WRAP(jcore_audio_reader_info)
+CORE_WRAP(jcore_audio_reader_length)
 /* options double[8] {sample_rate, n_fft, hop, n_mels, fmin, fmax, mode, window_frames}: libcore's defaults */
 core_status jcore_logmel_options_init(JNIEnv *env, jdoubleArray out);
 /* the handle written to a long[1] */
@@ -375,6 +380,17 @@ core_status jcore_audio_read_count(const char *path, int target_rate, size_t *n)
 /* result: Object[1] receiving the samples as float[] */
 core_status jcore_audio_read(JNIEnv *env, const char *path, int target_rate, jobjectArray result);
 core_status jcore_audio_read_direct(const char *path, int target_rate, float *outb, size_t cap, size_t *n);
+/* the chunked reader: the handle written to a long[1] */
+core_status jcore_audio_open(JNIEnv *env, const char *path, int target_rate, jlongArray handle);
+/* the count read into out[off, off + len) (0 at the end), through a native buffer */
+core_status jcore_audio_reader_read(JNIEnv *env, core_audio_reader_t *r, jfloatArray out, size_t off, size_t len,
+                                    size_t *got);
+/* the count read into a direct buffer's cap elements, without a copy */
+core_status jcore_audio_reader_read_direct(core_audio_reader_t *r, float *outb, size_t cap, size_t *got);
+/* out: long[6] as jcore_audio_info */
+core_status jcore_audio_reader_info(JNIEnv *env, const core_audio_reader_t *r, jlongArray out);
+/* out: long[2] {total, done} */
+core_status jcore_audio_reader_length(JNIEnv *env, const core_audio_reader_t *r, jlongArray out);
 
 /* ---- pipeline (jni/jcore_pipeline.h) ------------------------------------------------ */
 

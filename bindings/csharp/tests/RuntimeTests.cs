@@ -229,6 +229,8 @@ public class CoverageTests
         "core_logmel_stream_reset", "core_vad_options_init", "core_vad_options_preset", "core_vad_create",
         "core_vad_destroy", "core_vad_push", "core_vad_flush", "core_vad_next_segment",
         "core_vad_open_segment", "core_vad_reset", "core_vad_segments", "core_audio_info", "core_audio_read",
+        "core_audio_open", "core_audio_reader_read", "core_audio_reader_info", "core_audio_reader_length",
+        "core_audio_reader_close",
         "core_batcher_options_init", "core_batcher_create", "core_batcher_destroy", "core_batcher_add",
         "core_batcher_next", "core_batcher_flush", "core_batcher_pending", "core_batcher_next_deadline",
         "core_pipeline_options_init", "core_pipeline_create", "core_pipeline_destroy", "core_pipeline_push_f32",

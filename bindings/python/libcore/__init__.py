@@ -8,7 +8,7 @@ present, NumPy when it is not.
 
 The array and statistics functions run on NumPy, with the same semantics,
 when the library cannot be loaded (or LIBCORE_DISABLE=1); the stateful
-classes (RingBuffer, EncoderCache, Metrics, LogMel, Vad, Pipeline) then raise
+classes (RingBuffer, EncoderCache, Metrics, LogMel, Vad, AudioReader, Pipeline) then raise
 LibcoreUnavailable. LIBCORE_STRICT=1 makes a failed load an import error.
 The library is loaded lazily, on the first call that needs it.
 """
@@ -31,7 +31,7 @@ from .batch import StatsAccumulator, StatsArray, batch_stats, frame_stats, stats
 from .ring import RingBuffer
 from .cache import EncoderCache, CacheStats, audio_key, key_bytes
 from .metrics import Metrics, Timer, Counter, Gauge, TimerStats
-from .audio import LogMel, LogMelStream, Vad, AudioInfo, read_audio, audio_info
+from .audio import LogMel, LogMelStream, Vad, AudioInfo, AudioReader, read_audio, audio_info
 from .pipeline import Pipeline, Event, EventKind, PipelineStats
 
 _strict_load()
