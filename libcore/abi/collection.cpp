@@ -17,13 +17,8 @@ constexpr std::size_t kSummaryV1 = sizeof(core_file_summary_t);
 
 }  // namespace
 
-// A nested options struct is embedded at its current layout: any other
-// struct_size means it was not filled by core_collection_options_init.
-#define CORE_REQUIRE_NESTED(field, type)                                                  \
-  CORE_REQUIRE(o.field.struct_size == sizeof(type),                                       \
-               "opts->" #field ".struct_size is %zu, not sizeof(" #type ") (%zu); fill "  \
-               "the options with core_collection_options_init",                           \
-               o.field.struct_size, sizeof(type))
+#define CORE_REQUIRE_NESTED(field, type) \
+  CORE_REQUIRE_NESTED_OPTIONS(o, field, type, core_collection_options_init)
 
 extern "C" {
 

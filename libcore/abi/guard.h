@@ -167,4 +167,13 @@ class KeepMessage {
     (opts) = &(copy);                                                                    \
   } while (0)
 
+// A nested options struct (the VAD's inside the pipeline's, ...) is
+// embedded at its current layout: any other struct_size means the outer
+// struct was not filled by its init function. o is the outer copy.
+#define CORE_REQUIRE_NESTED_OPTIONS(o, field, type, init)                                 \
+  CORE_REQUIRE((o).field.struct_size == sizeof(type),                                     \
+               "opts->" #field ".struct_size is %zu, not sizeof(" #type ") (%zu); fill "  \
+               "the options with " #init,                                                 \
+               (o).field.struct_size, sizeof(type))
+
 #endif

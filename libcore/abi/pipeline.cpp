@@ -35,13 +35,8 @@ constexpr std::size_t kOptionsV1 = sizeof(core_pipeline_options_t);
                "p is not a live core_pipeline_t (already destroyed?)");                  \
   auto &pl = *unwrap(p)
 
-// A nested options struct is embedded at its current layout: any other
-// struct_size means it was not filled by core_pipeline_options_init.
-#define CORE_REQUIRE_NESTED(field, type)                                                  \
-  CORE_REQUIRE(o.field.struct_size == sizeof(type),                                       \
-               "opts->" #field ".struct_size is %zu, not sizeof(" #type ") (%zu); fill "  \
-               "the options with core_pipeline_options_init",                             \
-               o.field.struct_size, sizeof(type))
+#define CORE_REQUIRE_NESTED(field, type) \
+  CORE_REQUIRE_NESTED_OPTIONS(o, field, type, core_pipeline_options_init)
 
 extern "C" {
 

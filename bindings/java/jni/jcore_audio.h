@@ -652,20 +652,26 @@ static inline core_status jcore_vad_segments_direct(const float *xb, size_t n, J
 /* out: long[6] {sample_rate, channels, frames, duration (raw double bits), format, bits} */
 #define JCORE_AUDIO_INFO 6
 
+/* On success stores info in out: the one layout both the file
+ * (core_audio_info) and the reader (core_audio_reader_info) answer in. */
+static inline core_status jcore_audio_info_store(JNIEnv *env, core_status st,
+                                                 const core_audio_info_t *info, jlongArray out) {
+  if (st == CORE_OK) {
+    jlong v[JCORE_AUDIO_INFO];
+    v[0] = (jlong)info->sample_rate, v[1] = (jlong)info->channels, v[2] = (jlong)info->frames;
+    memcpy(&v[3], &info->duration, 8);
+    v[4] = (jlong)info->format, v[5] = (jlong)info->bits;
+    (*env)->SetLongArrayRegion(env, out, 0, JCORE_AUDIO_INFO, v);
+  }
+  return st;
+}
+
 static inline core_status jcore_audio_info(JNIEnv *env, const char *path, jlongArray out) {
   if (!jcore_audio_longs(env, out, JCORE_AUDIO_INFO, "the info output")) return JCORE_JAVA_THROWN;
   core_audio_info_t info;
   memset(&info, 0, sizeof info);
   info.struct_size = sizeof info;
-  const core_status st = core_audio_info(path, &info);
-  if (st == CORE_OK) {
-    jlong v[JCORE_AUDIO_INFO];
-    v[0] = (jlong)info.sample_rate, v[1] = (jlong)info.channels, v[2] = (jlong)info.frames;
-    memcpy(&v[3], &info.duration, 8);
-    v[4] = (jlong)info.format, v[5] = (jlong)info.bits;
-    (*env)->SetLongArrayRegion(env, out, 0, JCORE_AUDIO_INFO, v);
-  }
-  return st;
+  return jcore_audio_info_store(env, core_audio_info(path, &info), &info, out);
 }
 
 /* The sample count core_audio_read gives for the file (cap 0: the header only). */
@@ -805,15 +811,7 @@ static inline core_status jcore_audio_reader_info(JNIEnv *env, const core_audio_
   core_audio_info_t info;
   memset(&info, 0, sizeof info);
   info.struct_size = sizeof info;
-  const core_status st = core_audio_reader_info(r, &info);
-  if (st == CORE_OK) {
-    jlong v[JCORE_AUDIO_INFO];
-    v[0] = (jlong)info.sample_rate, v[1] = (jlong)info.channels, v[2] = (jlong)info.frames;
-    memcpy(&v[3], &info.duration, 8);
-    v[4] = (jlong)info.format, v[5] = (jlong)info.bits;
-    (*env)->SetLongArrayRegion(env, out, 0, JCORE_AUDIO_INFO, v);
-  }
-  return st;
+  return jcore_audio_info_store(env, core_audio_reader_info(r, &info), &info, out);
 }
 
 /* out: long[2] {total, done} */

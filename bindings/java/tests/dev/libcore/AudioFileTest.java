@@ -25,6 +25,12 @@ class AudioFileTest {
 
   /** A canonical 44-byte-header PCM16 WAV of interleaved samples; dataFrames announced (-1: the real count). */
   static Path wav(String name, int rate, int channels, short[] interleaved, int announcedFrames) throws IOException {
+    return wavIn(dir, name, rate, channels, interleaved, announcedFrames);
+  }
+
+  /** The same in any folder (AudioReaderTest writes to its own). */
+  static Path wavIn(Path folder, String name, int rate, int channels, short[] interleaved, int announcedFrames)
+      throws IOException {
     int frames = interleaved.length / channels;
     int announced = announcedFrames < 0 ? frames : announcedFrames;
     ByteBuffer b = ByteBuffer.allocate(44 + 2 * interleaved.length).order(ByteOrder.LITTLE_ENDIAN);
@@ -36,7 +42,7 @@ class AudioFileTest {
     for (short v : interleaved) {
       b.putShort(v);
     }
-    Path p = dir.resolve(name);
+    Path p = folder.resolve(name);
     Files.write(p, b.array());
     return p;
   }

@@ -37,20 +37,7 @@ class AudioReaderTest {
 
   /** A PCM16 WAV in this class's folder (AudioFileTest.wav writes to that class's own). */
   static Path wav(String name, int rate, int channels, short[] interleaved, int announcedFrames) throws IOException {
-    int frames = interleaved.length / channels;
-    int announced = announcedFrames < 0 ? frames : announcedFrames;
-    ByteBuffer b = ByteBuffer.allocate(44 + 2 * interleaved.length).order(ByteOrder.LITTLE_ENDIAN);
-    b.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(36 + 2 * channels * announced);
-    b.put("WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16);
-    b.putShort((short) 1).putShort((short) channels).putInt(rate).putInt(rate * channels * 2);
-    b.putShort((short) (channels * 2)).putShort((short) 16);
-    b.put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(2 * channels * announced);
-    for (short v : interleaved) {
-      b.putShort(v);
-    }
-    Path p = dir.resolve(name);
-    Files.write(p, b.array());
-    return p;
+    return AudioFileTest.wavIn(dir, name, rate, channels, interleaved, announcedFrames);
   }
 
   @BeforeAll
