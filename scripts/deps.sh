@@ -10,10 +10,13 @@
 # python3-scipy and libfftw3-dev the log-mel and FFT benchmarks' peers
 # (libcore itself links FFTW only when built with -Dfft=fftw). libpng-dev
 # builds the stream demo (examples/stream_demo), which a smoke test runs.
+# python3-dask and python3-distributed run examples/python/dask_corpus.py
+# (the corpus tool on a Dask cluster) and its test.
 # abigail-tools (abidw, abidiff) checks the ABI against tests/abi/libcore.abi.
 LIBCORE_PACKAGES="meson ninja-build pkg-config g++ libtbb-dev libhwy-dev libxxhash-dev \
 libkissfft-dev libsndfile1-dev libsoxr-dev libcriterion-dev libcmocka-dev \
 libbenchmark-dev libjack-jackd2-dev libboost-dev python3 python3-numpy python3-scipy python3-pytest \
+python3-dask python3-distributed \
 libfftw3-dev libpng-dev \
 swig default-jdk-headless junit5 libcommons-math3-java golang-go prometheus \
 clang libclang-rt-14-dev abigail-tools"
