@@ -8,6 +8,7 @@
 #   fuzz_cache_ops      cache operation sequences against a model LRU (TTL on
 #                       an injected clock, byte and entry bounds, get_or_compute)
 #   fuzz_options        every options struct filled with random values -> create
+#                       (the collection options: a run on a small WAV)
 #   fuzz_metrics        metric names, labels and values; export size protocol,
 #                       Prometheus lines and JSON well formed
 #   fuzz_vad            VAD on hostile samples: statuses, well-formed segments,
@@ -25,8 +26,8 @@
 # programs: every source of runtime (built without oneTBB), simd (Highway;
 # libhwy itself only picks the target), array, stats, batch, ring, cache
 # (each key target with its own -m flags), metrics, audio (KissFFT; the file
-# reader with libsndfile and libsoxr when pkg-config finds them), pipeline
-# and abi. The objects go into an archive, so each target links only what
+# reader with libsndfile and libsoxr when pkg-config finds them), pipeline,
+# collection and abi. The objects go into an archive, so each target links only what
 # it calls; an object is rebuilt only when its source, any header under
 # libcore/ or include/, or the compiler flags changed.
 #
@@ -116,7 +117,7 @@ lib=lib/libcore_fuzz.a
   # the meson files); the archive keeps the link to what a target calls.
   for f in $(cd "$src/libcore" && ls runtime/*.cpp simd/*.cc array/*.cpp stats/*.cpp \
              batch/*.cpp ring/*.cpp cache/*.cpp metrics/*.cpp audio/*.cpp pipeline/*.cpp \
-             abi/*.cpp 2>/dev/null); do
+             collection/*.cpp abi/*.cpp 2>/dev/null); do
     case "$f" in cache/key_avx*) continue ;; esac
     list="$list $f:"
   done
