@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what is missing (Debian), builds libcore and runs the C demo of
-# arrays and statistics, the dlopen loader demo on both backends, then the
-# main show: the streaming pipeline demo (examples/stream_demo.c).
+# arrays and statistics, the dlopen loader demo on both backends, the corpus
+# tool over the test clips, then the main show: the streaming pipeline demo
+# (examples/stream_demo.c).
 #
 #   ./examples/demo.sh [FILE] [stream_demo options]
 #
@@ -33,6 +34,24 @@ echo "== loader_demo with libcore.so.1 (LIBCORE_PATH) =="
 LIBCORE_PATH="$build/libcore/libcore.so.1" "$build/examples/loader_demo"
 echo "== loader_demo without it (LIBCORE_DISABLE=1) =="
 LIBCORE_DISABLE=1 "$build/examples/loader_demo"
+
+echo
+echo "== corpus_features: the test clips summarized in parallel =="
+td=${LIBCORE_TESTDATA:-$root/../shared/testdata}
+if ! ninja -C "$build" -t targets all 2>/dev/null | grep -q '^examples/corpus_features:'; then
+  echo "corpus_features is not built (no audio_io: libsndfile/libsoxr missing)"
+elif ! ls "$td"/*.wav >/dev/null 2>&1; then
+  echo "no test clips in $td (set LIBCORE_TESTDATA): skipped"
+else
+  ninja -C "$build" examples/corpus_features >/dev/null
+  # The WAVs and the 44.1-kHz stereo FLAC (jfk_16k.flac / .ogg would share
+  # jfk_16k.wav's output name: the tool fails such duplicates).
+  ls "$td"/*.wav "$td"/*44k1*.flac 2>/dev/null > "$build/corpus_demo.list"
+  "$build/examples/corpus_features" --out "$build/corpus_demo" --features --no-progress \
+    "$build/corpus_demo.list" > "$build/corpus_demo.jsonl" ||
+    echo "(corpus_features: some clips failed, listed above)"
+  echo "one JSON line per clip in $build/corpus_demo.jsonl, log-mel .npy files in $build/corpus_demo/"
+fi
 
 echo
 echo "== stream_demo: the streaming pipeline =="

@@ -124,7 +124,7 @@ static void stage_row(core_metrics_t *m, const char *name, const char *per) {
 void cf_summary_table(const cf_progress *p, core_metrics_t *m) {
   double wall = elapsed_s(p);
   size_t processed = p->ok + p->failed;
-  fprintf(stderr, "\ncorpus_features summary\n");
+  fprintf(stderr, "corpus_features summary\n");
   fprintf(stderr, "  %-20s %zu\n", "files", p->done);
   fprintf(stderr, "  %-20s %zu\n", "ok", p->ok);
   fprintf(stderr, "  %-20s %zu\n", "failed", p->failed);

@@ -52,7 +52,9 @@ typedef struct core_collection_options_t {
                              (Whisper's 80 bands, 30-s normalization windows);
                              its sample_rate is set from sample_rate */
   size_t max_segments;    /* segments passed to the callback per file
-                             (more are counted, not kept); default 100000 */
+                             (more are counted, not kept); any value
+                             (SIZE_MAX: all; memory grows only with the
+                             segments found); default 100000 */
   core_metrics_t *metrics; /* optional registry (not owned) for per-stage
                               timers, registered on first use (a registry
                               may serve many runs): collection.read,

@@ -65,8 +65,6 @@ CORE_API core_status core_collection_run(const char *const *paths, size_t n,
                o.chunk_samples, CORE_COLLECTION_MAX_CHUNK);
   CORE_REQUIRE(o.vad == 0 || o.vad == 1, "vad is %d, not 0 or 1", o.vad);
   CORE_REQUIRE(o.features == 0 || o.features == 1, "features is %d, not 0 or 1", o.features);
-  CORE_REQUIRE(o.max_segments <= ::core::abi::max_count(static_cast<core_segment_t *>(nullptr)),
-               "max_segments is %zu, more than memory can hold", o.max_segments);
 
   core::collection::Config c;
   c.rate = o.sample_rate;
