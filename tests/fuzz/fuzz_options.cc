@@ -1,7 +1,8 @@
 // libFuzzer target: every options struct filled with arbitrary values.
 //
 // Input: byte 0 picks the struct (ring, cache, metrics, log-mel, VAD,
-// batcher, pipeline, and the audio-file info struct and target rate); the
+// batcher, pipeline, and the audio-file info struct and target rate, or
+// with its high bit set the collection options, run on a small WAV); the
 // following bytes fill it: each field from a table of boundary values
 // (0, 1, the documented limits and one past them, all-ones, NaN and
 // infinities for floating-point fields) or a raw value from the input,
@@ -31,6 +32,7 @@
 #define FUZZ_NAME "fuzz_options"
 #include "fuzz_common.h"
 
+#include <core/collection.h>
 #include <core/core.h>
 #include <core/pipeline.h>
 
@@ -39,6 +41,21 @@
 #include <set>
 
 namespace {
+
+// The largest prime factor of n (1 for n <= 1): KissFFT's cost per point.
+uint64_t largest_prime_factor(uint64_t n) {
+  uint64_t p = 1;
+  for (uint64_t f = 2; n > 1;) {
+    if (f * f > n) return std::max(p, n);
+    if (n % f == 0) {
+      p = std::max(p, f);
+      n /= f;
+    } else {
+      ++f;
+    }
+  }
+  return p;
+}
 
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 const double kInf = std::numeric_limits<double>::infinity();
@@ -369,11 +386,7 @@ void fuzz_logmel(Reader &in) {
   // 0.1 s under ASan). (KissFFT, which
   // takes the sizes the SIMD kernel does not plan, is O(n p) for a prime
   // factor p: a prime n_fft near 65536 costs seconds per frame.)
-  uint64_t p = 1;
-  for (uint64_t n = o.n_fft, f = 2; n > 1;) {
-    if (f * f > n) { p = std::max(p, n); break; }
-    if (n % f == 0) { p = std::max(p, f); n /= f; } else { ++f; }
-  }
+  const uint64_t p = largest_prime_factor(o.n_fft);
   const auto small = [&](size_t samples) {
     return samples / std::max<uint32_t>(o.hop, 1) *
                (uint64_t(o.n_fft) * std::max<uint64_t>(p, 16) + o.n_mels) <=
@@ -598,16 +611,29 @@ void fuzz_pipeline(Reader &in, core_metrics_t *reg, core_cache_t *shared) {
     o.cache_options.max_bytes = size_t(u64_of(in, (const uint64_t[]){0, 0, 100, 1u << 20}));
     if (in.u8() & 1) o.cache = shared;
   }
-  // The work of 0.3 s: windows (every hop_ms) x frames per window x
-  // n_fft. A 100 ms window at 48 kHz with a log-mel hop of 1 and a window
-  // every 1 ms is ~1e6 FFTs, 16 s under ASan: valid, but no test of the
-  // options. Such settings get a coarser hop.
+  // The work of 0.3 s: windows (every hop_ms) x frames per window x the
+  // cost of one FFT (n_fft, times its largest prime factor / 16 for the
+  // sizes KissFFT takes). A 100 ms window at 48 kHz with a log-mel hop of 1
+  // and a window every 1 ms is ~1e6 FFTs, 16 s under ASan; a prime n_fft
+  // near 8192 costs ~0.1 s per frame: valid, but no test of the options.
+  // Such settings get a coarser hop, and then, if one FFT is still that
+  // dear, a power-of-two n_fft (found by the 10-minute run: a timeout).
   if (o.sample_rate >= 1000 && o.sample_rate <= 48000 && o.hop_ms >= 1 && o.logmel.hop >= 1) {
-    const uint64_t windows = 300 / o.hop_ms + 1;
-    const uint64_t frames = uint64_t(o.window_ms) * o.sample_rate / 1000 / o.logmel.hop + 1;
-    if (windows * frames * std::max<uint32_t>(o.logmel.n_fft, 64) > (uint64_t(1) << 24)) {
+    const auto work = [&] {
+      const uint64_t windows = 300 / o.hop_ms + 1;
+      const uint64_t frames = uint64_t(o.window_ms) * o.sample_rate / 1000 / o.logmel.hop + 1;
+      const uint64_t fft = uint64_t(std::max<uint32_t>(o.logmel.n_fft, 64)) *
+                           std::max<uint64_t>(largest_prime_factor(o.logmel.n_fft), 16) / 16;
+      return windows * frames * fft;
+    };
+    if (work() > (uint64_t(1) << 24)) {
       o.hop_ms = std::max<uint32_t>(o.hop_ms, 100);
       o.logmel.hop = std::max<uint32_t>(o.logmel.hop, 160);
+    }
+    if (work() > (uint64_t(1) << 24)) {
+      uint32_t pow2 = 2;
+      while (pow2 * 2 <= o.logmel.n_fft) pow2 *= 2;
+      o.logmel.n_fft = pow2;
     }
   }
   const uint8_t m = in.u8();
@@ -740,6 +766,98 @@ void fuzz_audio(Reader &in) {
   for (float v : out) CHECK(std::isfinite(v));
 }
 
+// ---- collection ------------------------------------------------------------------------------
+
+struct CollectionSeen {
+  int calls = 0;
+  core_file_summary_t last{};
+  std::string json;
+};
+
+int collection_record(const core_file_summary_t *s, void *user) {
+  auto *w = static_cast<CollectionSeen *>(user);
+  ++w->calls;
+  w->last = *s;
+  char buf[4096];
+  size_t len = 0;
+  CHECK_OK(core_file_summary_json(s, buf, sizeof buf, &len));
+  CHECK(len == std::strlen(buf));
+  w->json = buf;
+  return 0;
+}
+
+// core_collection_run on the 100-frame 8-kHz WAV with random options: the
+// statuses collection.h gives for its own fields exactly, the nested
+// VAD / log-mel options' refusals by message, one callback per run that
+// starts, the summary consistent with the file.
+void fuzz_collection(Reader &in) {
+  if (g_wav.empty()) {
+    g_wav = fuzz_temp_path("info") + ".wav";
+    write_wav(g_wav);
+    std::atexit([] { unlink(g_wav.c_str()); });
+  }
+  core_collection_options_t o;
+  CHECK_OK(core_collection_options_init(&o));
+  static const uint64_t kRate[] = {16000, 0, 999, 1000, 7999, 8000, 44100, 192000, 384000, 384001};
+  static const uint64_t kChunk[] = {65536, 0, 1, 7, 160, CORE_COLLECTION_MAX_CHUNK,
+                                    CORE_COLLECTION_MAX_CHUNK + 1, UINT64_MAX};
+  static const uint64_t kFlag[] = {1, 0, 2, uint64_t(-1)};
+  static const uint64_t kSegs[] = {100000, 0, 1, UINT64_MAX};
+  o.sample_rate = uint32_t(u64_of(in, kRate));
+  o.chunk_samples = size_t(u64_of(in, kChunk));
+  o.vad = int(uint32_t(u64_of(in, kFlag)));
+  o.features = int(uint32_t(u64_of(in, kFlag)));
+  o.max_segments = size_t(u64_of(in, kSegs));
+  const uint8_t how = in.u8();
+  if (how & 1) fill_vad(in, &o.vad_options);
+  if (how & 2) o.logmel_options.n_mels = in.u8();
+  if (how & 4) o.logmel_options.hop = in.u16();
+  if (how & 8) o.vad_options.struct_size = size_of(in, sizeof o.vad_options, sizeof o.vad_options);
+  if (how & 16)
+    o.logmel_options.struct_size = size_of(in, sizeof o.logmel_options, sizeof o.logmel_options);
+  o.struct_size = size_of(in, sizeof o, sizeof o);
+
+  core_status want = size_status(o.struct_size, sizeof o, sizeof o);
+  const bool own_fields_ok =
+      o.vad_options.struct_size == sizeof o.vad_options &&
+      o.logmel_options.struct_size == sizeof o.logmel_options && o.sample_rate >= 1000 &&
+      o.sample_rate <= 384000 && o.chunk_samples >= 1 &&
+      o.chunk_samples <= CORE_COLLECTION_MAX_CHUNK && (o.vad == 0 || o.vad == 1) &&
+      (o.features == 0 || o.features == 1);
+  if (want == CORE_OK && !own_fields_ok) want = CORE_E_INVALID_ARGUMENT;
+
+  const std::string out = fuzz_temp_path("collection") + ".npy";
+  const char *paths[] = {g_wav.c_str()};
+  const char *outputs[] = {out.c_str()};
+  CollectionSeen seen;
+  const core_status st = core_collection_run(paths, 1, outputs, &o, collection_record, &seen);
+  unlink(out.c_str());
+  if (st == CORE_E_UNSUPPORTED && want == CORE_OK) return;  // built without audio_io
+  if (want != CORE_OK) {
+    EXPECT(st, want);
+    CHECK(seen.calls == 0);
+    return;
+  }
+  if (st != CORE_OK) {
+    // Only the stages' own options are left to refuse, by name.
+    EXPECT(st, CORE_E_INVALID_ARGUMENT);
+    const char *m = core_last_error_message();
+    CHECK(std::strstr(m, "core_collection_run: vad_options: ") == m ||
+          std::strstr(m, "core_collection_run: logmel_options: ") == m);
+    CHECK(seen.calls == 0);
+    return;
+  }
+  CHECK(seen.calls == 1);
+  const core_file_summary_t &s = seen.last;
+  CHECK(s.status == CORE_OK);
+  CHECK(s.samples == (2 * uint64_t(100) * o.sample_rate + 8000) / (2 * 8000));
+  CHECK(s.stats.count == s.samples);
+  CHECK(s.n_segments <= o.max_segments && s.n_segments <= s.segments_total);
+  CHECK(o.vad == 1 || s.segments_total == 0);
+  CHECK(o.features == 1 || s.mel_frames == 0);
+  CHECK(seen.json.rfind("{\"path\":", 0) == 0 && seen.json.back() == '}');
+}
+
 std::vector<std::vector<uint8_t>> seeds() {
   return {
       {0, 0, 0, 0, 0, 0, 0},                    // ring, defaults of the tables
@@ -755,6 +873,8 @@ std::vector<std::vector<uint8_t>> seeds() {
       {6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0},  // pipeline defaults + encoder
       {6, 0x0f, 0, 0, 0, 0, 1, 1, 3, 0, 0, 0, 0, 1, 1, 1, 1, 0, 1, 0, 2, 1, 0, 0, 0, 0},
       {7, 0, 0},                                // audio info and read
+      {0x87, 0, 0, 0, 0, 0, 0, 0},              // collection defaults
+      {0x87, 0, 0, 1, 1, 0, 0, 0},              // collection, features, no VAD
   };
 }
 
@@ -792,7 +912,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       core_cache_destroy(shared);
       break;
     }
-    default: fuzz_audio(in); break;
+    default:
+      if (which & 0x80)
+        fuzz_collection(in);
+      else
+        fuzz_audio(in);
+      break;
   }
   core_metrics_destroy(reg);
   return 0;
