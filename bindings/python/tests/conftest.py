@@ -110,3 +110,29 @@ def core_error():
             assert str(e).startswith(self.name + ": " + self.prefix)
             return suppressed
     return _Expect
+
+
+@pytest.fixture
+def c_layout(tmp_path):
+    """compile(source, header) -> {name: int}: builds the C program `source`
+    (it prints "name value" lines, sizeof/offsetof of the public structs)
+    against include/, runs it and parses its output. Skips without a C
+    compiler or without include/core/<header> (an installed package)."""
+    import shutil
+    import subprocess
+
+    def compile(source, header):
+        cc = shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc")
+        include = os.path.join(_SOURCE_ROOT, "include")
+        if cc is None:
+            pytest.skip("no C compiler (cc/gcc) to read sizeof/offsetof from")
+        if not os.path.exists(os.path.join(include, "core", header)):
+            pytest.skip(f"public headers not found in {include}")
+        src = tmp_path / "layout.c"
+        src.write_text(source)
+        exe = tmp_path / "layout"
+        subprocess.run([cc, "-std=gnu11", "-I", include, str(src), "-o", str(exe)], check=True)
+        out = subprocess.run([str(exe)], check=True, capture_output=True, text=True).stdout
+        return {k: int(v) for k, v in (line.rsplit(" ", 1) for line in out.splitlines())}
+
+    return compile

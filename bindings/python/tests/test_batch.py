@@ -13,8 +13,6 @@ available (skipped with the reason when not).
 import ctypes
 import math
 import os
-import shutil
-import subprocess
 
 import numpy as np
 import pytest
@@ -24,8 +22,6 @@ from libcore import batch as lbatch
 from libcore.stats import STATS_DTYPE, CoreStats
 
 F32, F64 = np.dtype(np.float32), np.dtype(np.float64)
-SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.dirname(os.path.abspath(__file__)))))
 
 
 def _same(a, b):
@@ -242,20 +238,8 @@ int main(void) {
 """
 
 
-def test_struct_layouts_match_c(tmp_path):
-    cc = shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc")
-    include = os.path.join(SOURCE_ROOT, "include")
-    if cc is None:
-        pytest.skip("no C compiler (cc/gcc) to read sizeof/offsetof from")
-    if not os.path.exists(os.path.join(include, "core", "batch.h")):
-        pytest.skip(f"public headers not found in {include}")
-    src = tmp_path / "layout.c"
-    src.write_text(_LAYOUT_C)
-    exe = tmp_path / "layout"
-    subprocess.run([cc, "-std=gnu11", "-I", include, str(src), "-o", str(exe)], check=True)
-    lines = subprocess.run([str(exe)], check=True, capture_output=True, text=True).stdout
-    c = dict(line.rsplit(" ", 1) for line in lines.splitlines())
-    c = {k: int(v) for k, v in c.items()}
+def test_struct_layouts_match_c(c_layout):
+    c = c_layout(_LAYOUT_C, "batch.h")
     assert c["core_stats_t"] == ctypes.sizeof(CoreStats) == STATS_DTYPE.itemsize
     for name, _ in CoreStats._fields_:
         assert c[f"core_stats_t.{name}"] == getattr(CoreStats, name).offset

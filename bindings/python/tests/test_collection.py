@@ -19,8 +19,6 @@ import ctypes
 import json
 import math
 import os
-import shutil
-import subprocess
 import wave
 
 import numpy as np
@@ -33,8 +31,6 @@ from libcore import collection as col
 NATIVE = libcore.backend() == "native"
 native_only = pytest.mark.skipif(not NATIVE, reason="core_collection_run needs the native "
                                  "library (this run uses the NumPy fallback)")
-SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.dirname(os.path.abspath(__file__)))))
 RATE = 16000
 
 
@@ -331,20 +327,9 @@ int main(void) {
 """
 
 
-def test_struct_layouts_match_c(tmp_path):
+def test_struct_layouts_match_c(c_layout):
     """Pure layout: runs on both backends (no library call)."""
-    cc = shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc")
-    include = os.path.join(SOURCE_ROOT, "include")
-    if cc is None:
-        pytest.skip("no C compiler (cc/gcc) to read sizeof/offsetof from")
-    if not os.path.exists(os.path.join(include, "core", "collection.h")):
-        pytest.skip(f"public headers not found in {include}")
-    src = tmp_path / "layout.c"
-    src.write_text(_LAYOUT_C)
-    exe = tmp_path / "layout"
-    subprocess.run([cc, "-std=gnu11", "-I", include, str(src), "-o", str(exe)], check=True)
-    lines = subprocess.run([str(exe)], check=True, capture_output=True, text=True).stdout
-    c = {k: int(v) for k, v in (line.rsplit(" ", 1) for line in lines.splitlines())}
+    c = c_layout(_LAYOUT_C, "collection.h")
     for cname, py in (("core_collection_options_t", col.CollectionOptions),
                       ("core_file_summary_t", col.FileSummary)):
         assert c[cname] == ctypes.sizeof(py), cname
