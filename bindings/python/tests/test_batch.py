@@ -12,7 +12,6 @@ available (skipped with the reason when not).
 
 import ctypes
 import math
-import os
 
 import numpy as np
 import pytest
