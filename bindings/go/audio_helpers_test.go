@@ -202,3 +202,28 @@ func transpose(frameMajor []float32, nMels int) []float32 {
 	}
 	return out
 }
+
+// writeBadAudioFiles writes three files in dir that are not audio a reader
+// accepts: text named .wav, a 0-byte file, and a WAV whose data chunk
+// announces more than the file holds.
+func writeBadAudioFiles(t *testing.T, dir string) (garbage, zero, truncated string) {
+	t.Helper()
+	garbage = filepath.Join(dir, "garbage.wav")
+	if err := os.WriteFile(garbage, []byte("this is not audio, only some text in a file......"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	zero = filepath.Join(dir, "zero.wav")
+	if err := os.WriteFile(zero, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	truncated = filepath.Join(dir, "truncated.wav")
+	writeWAV(t, truncated, 16000, 1, pcmRamp(1000))
+	b, err := os.ReadFile(truncated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(truncated, b[:len(b)-500], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return garbage, zero, truncated
+}

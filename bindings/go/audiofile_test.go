@@ -146,21 +146,7 @@ func TestReadAudioErrors(t *testing.T) {
 		skipWithoutAudioIO(t, err)
 	}
 	missing := filepath.Join(dir, "missing.wav")
-	garbage := filepath.Join(dir, "garbage.wav")
-	if err := os.WriteFile(garbage, []byte("this is not audio, only some text in a file......"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	zero := filepath.Join(dir, "zero.wav")
-	if err := os.WriteFile(zero, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	// A WAV whose data chunk announces more than the file holds.
-	truncated := filepath.Join(dir, "truncated.wav")
-	writeWAV(t, truncated, 16000, 1, pcmRamp(1000))
-	b, _ := os.ReadFile(truncated)
-	if err := os.WriteFile(truncated, b[:len(b)-500], 0o600); err != nil {
-		t.Fatal(err)
-	}
+	garbage, zero, truncated := writeBadAudioFiles(t, dir)
 	// Not a regular file.
 	sub := filepath.Join(dir, "folder.wav")
 	if err := os.Mkdir(sub, 0o700); err != nil {

@@ -199,20 +199,7 @@ func TestAudioReaderOpenErrors(t *testing.T) {
 	good := filepath.Join(dir, "good.wav")
 	writeWAV(t, good, 16000, 1, pcmRamp(100))
 	openReader(t, good, 0) // skips without audio file support
-	garbage := filepath.Join(dir, "garbage.wav")
-	if err := os.WriteFile(garbage, []byte("this is not audio, only some text in a file......"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	zero := filepath.Join(dir, "zero.wav")
-	if err := os.WriteFile(zero, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	truncated := filepath.Join(dir, "truncated.wav")
-	writeWAV(t, truncated, 16000, 1, pcmRamp(1000))
-	b, _ := os.ReadFile(truncated)
-	if err := os.WriteFile(truncated, b[:len(b)-500], 0o600); err != nil {
-		t.Fatal(err)
-	}
+	garbage, zero, truncated := writeBadAudioFiles(t, dir)
 	for _, c := range []struct {
 		name, path string
 		rate       int
