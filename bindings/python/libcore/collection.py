@@ -141,9 +141,8 @@ def _options(lib, rate, features, vad, chunk_samples, max_segments):
             raise ValueError(f"collection.run: {name} {v} out of range")
     o.sample_rate = int(rate)
     # The log-mel's and the VAD's rates are the analysis rate: the library
-    # sets them from sample_rate itself (abi/collection.cpp; the C tool
-    # leaves them), and collection.h asks the log-mel's to equal it, so
-    # setting them here is right under either reading.
+    # sets them from sample_rate itself (collection.h); set here too so the
+    # struct reads as what runs.
     o.logmel_options.sample_rate = int(rate)
     o.vad_options.sample_rate = int(rate)
     o.chunk_samples = int(chunk_samples)
