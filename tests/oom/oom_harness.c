@@ -327,7 +327,8 @@ static const struct {
     {"core_audio_reader_read", "as core_audio_read"},
     {"core_collection_run", "reads files through core_audio_open / reader_read (libsndfile, "
                             "as core_audio_read); a file's own allocation failure is that "
-                            "file's CORE_E_OUT_OF_MEMORY in its summary, not the run's status"},
+                            "file's CORE_E_OUT_OF_MEMORY in its summary, not the run's status: "
+                            "test_audio_file_alloc.c injects libcore's buffers there"},
 };
 
 static const oom_scenario *covering(const char *fn) {

@@ -1,5 +1,6 @@
-/* Unit tests for CORE_E_OUT_OF_MEMORY in core_audio_info, core_audio_read
- * and the chunked reader (core_audio_open, core_audio_reader_read), by
+/* Unit tests for CORE_E_OUT_OF_MEMORY in core_audio_info, core_audio_read,
+ * the chunked reader (core_audio_open, core_audio_reader_read) and
+ * collections of files (core_collection_run), by
  * fault injection: this executable defines malloc, calloc, realloc, C++'s
  * operator new and libsndfile's sf_open_virtual (ELF interposition:
  * libcore.so and the libraries it loads resolve them here first) and,
@@ -24,6 +25,9 @@
  * Sanitizer builds replace malloc themselves; there this suite skips. */
 #define _GNU_SOURCE
 #include "test_audio_file_util.h"
+
+#include <core/collection.h>
+#include <unistd.h>
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -287,6 +291,83 @@ Test(audio_file_alloc, reader_closes_each_descriptor_once) {
   AF_OK(core_audio_reader_read(r, out, 16, &n));
   core_audio_reader_close(r);
   cr_expect_eq(tl_bad_closes, 0, "%d close() calls failed with EBADF", tl_bad_closes);
+  af_dir_remove();
+}
+
+/* ---- collections ------------------------------------------------------------------- */
+
+/* What core_collection_run reported for its one file. */
+typedef struct collected {
+  int calls;
+  core_status status;
+  char message[512];
+  char json[8192];
+} collected;
+
+static int collect(const core_file_summary_t *s, void *user) {
+  collected *c = user;
+  size_t len = 0;
+  c->calls++;
+  c->status = s->status;
+  snprintf(c->message, sizeof c->message, "%s", s->message);
+  if (core_file_summary_json(s, c->json, sizeof c->json, &len) != CORE_OK) c->json[0] = '\0';
+  return 0;
+}
+
+/* core_collection_run on one file with features, on the calling thread (one
+ * thread, so the injection window sees every allocation), the k-th big
+ * allocation failing for k = 0, 1, ... A failure before the file starts
+ * (the options' probes) is the run's CORE_E_OUT_OF_MEMORY; one inside the
+ * file (the chunk buffer, the reader's blocks, the accumulator, the
+ * log-mel stream) is that file's, in its summary, with no .npy or
+ * .partial left behind. With nothing left to inject, the record equals
+ * an uninjected run's. */
+Test(audio_file_alloc, collection_run) {
+  af_dir_make();
+  char npy[600], partial[700];
+  snprintf(npy, sizeof npy, "%s", af_path("features.npy"));
+  snprintf(partial, sizeof partial, "%s.partial", npy);
+  const char *paths[] = {AF_TD("jfk_44k1_stereo_orig.flac")};
+  const char *outputs[] = {npy};
+  core_collection_options_t o;
+  AF_OK(core_collection_options_init(&o));
+  o.features = 1;
+  AF_OK(core_set_num_threads(1));
+  collected ref = {0};
+  AF_OK(core_collection_run(paths, 1, outputs, &o, collect, &ref));
+  cr_assert_eq(ref.status, CORE_OK, "%s", ref.message);
+  long k = 0, in_file = 0;
+  for (;; ++k) {
+    collected c = {0};
+    remove(npy);
+    tl_big_seen = 0, tl_big_fail_at = k, tl_injected = 0, tl_window = 1;
+    const core_status st = core_collection_run(paths, 1, outputs, &o, collect, &c);
+    tl_window = 0;
+    if (tl_injected == 0) {
+      AF_OK(st);
+      cr_expect_eq(c.calls, 1);
+      cr_expect_str_eq(c.json, ref.json, "the record after the sweep differs");
+      break;
+    }
+    cr_expect(access(partial, F_OK) != 0, "k = %ld: %s left behind", k, partial);
+    if (st != CORE_OK) { /* before the file: the run's own failure */
+      cr_expect_eq(st, CORE_E_OUT_OF_MEMORY, "k = %ld: %s (%s)", k, core_status_str(st),
+                   core_last_error_message());
+      cr_expect(tu_message_has("out of memory"), "k = %ld: \"%s\"", k,
+                core_last_error_message());
+      cr_expect_eq(c.calls, 0, "k = %ld: a callback after the run failed", k);
+      continue;
+    }
+    ++in_file;
+    cr_expect_eq(c.calls, 1, "k = %ld: %d callbacks", k, c.calls);
+    cr_expect_eq(c.status, CORE_E_OUT_OF_MEMORY, "k = %ld: the file's status %s (%s)", k,
+                 core_status_str(c.status), c.message);
+    cr_expect(strstr(c.message, "out of memory") != NULL, "k = %ld: \"%s\"", k, c.message);
+    cr_expect(access(npy, F_OK) != 0, "k = %ld: a failed file left %s", k, npy);
+  }
+  cr_expect_geq(in_file, 3, "only %ld big allocations inside the file: the test is blind",
+                in_file);
+  AF_OK(core_set_num_threads(0));
   af_dir_remove();
 }
 
