@@ -28,7 +28,9 @@
 
 %{
 #include <core/core.h>
+#include <core/collection.h>
 #include <core/pipeline.h>
+#include "collection_shim.h"
 %}
 
 /* The headers' export and attribute macros mean nothing to SWIG. */
@@ -239,6 +241,27 @@ CORE_WRAP(core_pipeline_submit_embedding)
 CORE_WRAP(core_pipeline_stats)
 CORE_WRAP(core_pipeline_metrics)
 
+/* collections (collection.h): the options, and core_collection_run through
+ * bindings/collection_shim.h (a C callback keeps each file's record; the
+ * language reads them after the run: no callback crosses the boundary).
+ * core_collection_run and core_file_summary_json themselves stay C-only. */
+CORE_WRAP(core_collection_options_init)
+CORE_WRAP(corebind_collection_new)
+CORE_WRAP(corebind_collection_free)
+CORE_WRAP(corebind_collection_add)
+CORE_WRAP(corebind_collection_run)
+CORE_WRAP(corebind_collection_count)
+CORE_WRAP(corebind_collection_json)
+CORE_WRAP(corebind_collection_path)
+CORE_WRAP(corebind_collection_status)
+CORE_WRAP(corebind_collection_message)
+CORE_WRAP(corebind_collection_duration)
+CORE_WRAP(corebind_collection_speech)
+CORE_WRAP(corebind_collection_rms)
+CORE_WRAP(corebind_collection_samples)
+CORE_WRAP(corebind_collection_mel_frames)
+CORE_WRAP(corebind_collection_segments)
+
 /* ---- per-language typemaps and names ------------------------------------- */
 
 #if defined(SWIGJAVA)
@@ -260,3 +283,22 @@ CORE_WRAP(core_pipeline_metrics)
 %include "core/metrics.h"
 %include "core/audio.h"
 %include "core/pipeline.h"
+%include "core/collection.h"
+
+/* The shim (bindings/collection_shim.h defines them), declared for SWIG. */
+typedef struct corebind_collection corebind_collection;
+corebind_collection *corebind_collection_new(void);
+void corebind_collection_free(corebind_collection *c);
+core_status corebind_collection_add(corebind_collection *c, const char *path, const char *output);
+core_status corebind_collection_run(corebind_collection *c, const core_collection_options_t *opts);
+size_t corebind_collection_count(const corebind_collection *c);
+const char *corebind_collection_json(const corebind_collection *c, size_t i);
+const char *corebind_collection_path(const corebind_collection *c, size_t i);
+int corebind_collection_status(const corebind_collection *c, size_t i);
+const char *corebind_collection_message(const corebind_collection *c, size_t i);
+double corebind_collection_duration(const corebind_collection *c, size_t i);
+double corebind_collection_speech(const corebind_collection *c, size_t i);
+double corebind_collection_rms(const corebind_collection *c, size_t i);
+uint64_t corebind_collection_samples(const corebind_collection *c, size_t i);
+uint64_t corebind_collection_mel_frames(const corebind_collection *c, size_t i);
+size_t corebind_collection_segments(const corebind_collection *c, size_t i);

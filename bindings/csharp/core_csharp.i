@@ -686,3 +686,49 @@ SWIGEXPORT uint64_t SWIGSTDCALL CoreCSharp_PipelineSizeOf(int what) {
   [global::System.Runtime.InteropServices.DllImport("core_csharp", EntryPoint="CoreCSharp_PipelineSizeOf")]
   internal static extern ulong CoreCSharp_PipelineSizeOf(int what);
 %}
+
+/* ---- 13. collections (collection.h + bindings/collection_shim.h) ----------------- */
+
+/* core_collection_options_t is the internal NativeCollectionOptions (nested
+ * NativeVadOptions / NativeLogMelOptions, the metrics registry an IntPtr;
+ * layout checked by a test against CoreCSharp_CollectionSizeOf). The shim's
+ * corebind_collection* is an IntPtr that LibCore.Collection.Run creates,
+ * uses and frees inside one call (try/finally): it never escapes, so the
+ * shim's misuse statuses (add after run, a second run) cannot happen.
+ * core_file_summary_t stays C-only (the shim copies what crosses). Strings
+ * cross as UTF-8 (SWIG's string marshalling on .NET for Unix). */
+%ignore core_collection_options_t;
+%ignore core_file_summary_t;
+CORE_CS_POINTER(core_collection_options_t, NativeCollectionOptions)
+CORE_CS_POINTER(const core_collection_options_t, NativeCollectionOptions)
+CORE_CS_INTPTR(corebind_collection *)
+CORE_CS_INTPTR(const corebind_collection *)
+%typemap(out) corebind_collection *corebind_collection_new %{ $result = (corebind_collection *)$1; %}
+%typemap(csout, excode=SWIGEXCODE) corebind_collection *corebind_collection_new {
+    NativeLibraryLoader.EnsureLoaded();
+    global::System.IntPtr ret = $imcall;$excode
+    return ret;
+  }
+
+%{
+#ifdef __cplusplus
+extern "C"
+#endif
+SWIGEXPORT uint64_t SWIGSTDCALL CoreCSharp_CollectionSizeOf(int what) {
+  switch (what) {
+  case 0: return sizeof(core_collection_options_t);
+  case 1: return offsetof(core_collection_options_t, vad_options);
+  case 2: return offsetof(core_collection_options_t, logmel_options);
+  case 3: return offsetof(core_collection_options_t, metrics);
+  default: return 0;
+  }
+}
+%}
+
+%pragma(csharp) imclasscode=%{
+  /// <summary>Layout of core_collection_options_t as this wrapper was compiled:
+  /// 0 sizeof, 1 offsetof vad_options, 2 offsetof logmel_options, 3 offsetof
+  /// metrics.</summary>
+  [global::System.Runtime.InteropServices.DllImport("core_csharp", EntryPoint="CoreCSharp_CollectionSizeOf")]
+  internal static extern ulong CoreCSharp_CollectionSizeOf(int what);
+%}

@@ -81,6 +81,12 @@
  *     core_go_pipeline_create / core_go_batcher_create, which copy the
  *     options to C memory and set their pointer fields there (the prefix,
  *     the batcher's Go clock through the cache's clock trampoline).
+ * 11. collection: core_collection_run goes through bindings/collection_shim.h
+ *     (its C callback keeps each file's record; no callback reaches Go).
+ *     corebind_collection * is a uintptr (C memory, created and freed
+ *     inside one core.RunCollection call); core_collection_options_t * is
+ *     unsafe.Pointer to core.collectionOptions (same layout, checked at
+ *     compile time); corebind_collection_add's output "" is NULL.
  */
 
 /* ---- status: 0 or a captured error ---------------------------------------- */
@@ -635,6 +641,34 @@ core_status core_go_batcher_create(const core_batcher_options_t *opts, uintptr_t
                                    core_batcher_t **out);
 core_status core_go_pipeline_create(const core_pipeline_options_t *opts, const char *prefix,
                                     core_pipeline_t **out);
+
+/* ---- collection.h ---------------------------------------------------------- */
+
+/* core_collection_options_t * is unsafe.Pointer to core.collectionOptions
+ * (same layout, checked at compile time; its metrics field stays 0) and
+ * core_file_summary_t is C-only (core_collection_run and
+ * core_file_summary_json are not wrapped: bindings/collection_shim.h keeps
+ * the records). The shim's collection is C memory held as a uintptr by
+ * core.RunCollection for the length of one call. */
+%ignore core_collection_options_t;
+%ignore core_file_summary_t;
+%typemap(gotype) core_collection_options_t *, const core_collection_options_t * "unsafe.Pointer"
+%typemap(in) core_collection_options_t *, const core_collection_options_t * %{ $1 = ($1_ltype)$input; %}
+%typemap(gotype) corebind_collection *, const corebind_collection * "uintptr"
+%typemap(in) corebind_collection *, const corebind_collection * %{ $1 = ($1_ltype)$input; %}
+%typemap(out) corebind_collection * %{ $result = $1; %}
+/* corebind_collection_add's output: the Go string "" is NULL (no .npy for
+ * that file), any other a C copy as SWIG's char * typemap makes it. */
+%typemap(in) const char *output %{
+  if ($input.n == 0) {
+    $1 = NULL;
+  } else {
+    $1 = ($1_ltype)malloc($input.n + 1);
+    memcpy((char *)$1, $input.p, $input.n);
+    ((char *)$1)[$input.n] = '\0';
+  }
+%}
+%typemap(freearg) const char *output %{ free((char *)$1); %}
 
 /* ---- Go-only helpers ------------------------------------------------------- */
 

@@ -78,6 +78,8 @@
 // parallel), LogMelStream the same frames as audio arrives, VAD and
 // VADSegments find speech, ReadAudio and ReadAudioInfo read WAV, FLAC and
 // Ogg files as mono float32 at any rate.
+// RunCollection analyses many files in parallel (summary, speech
+// segments, log-mel .npy files) and returns one FileResult per file.
 //
 // # Pipeline
 //

@@ -508,4 +508,37 @@ JCORE_SCALAR_OUT(size_t, n_frames)
 
 JCORE_AUDIO_HANDLE(core_pipeline_t)
 
+/* ---- collection.h (through bindings/collection_shim.h) ----------------------- */
+
+/* dev.libcore.Collection is the public class (with Collection.Options and
+ * Collection.FileResult). The shim's handle is a Java long, created, used
+ * and freed inside one Collection.run call. Wrapped as declared: new, free,
+ * add (path and output as file-system bytes; output may be null), count
+ * and the numeric getters. The options and the run go through
+ * jcore_collection_options_init / jcore_collection_run, the JSON record,
+ * message and path through jcore_collection_texts (UTF-8 byte[]; see
+ * jni/jcore_collection.h), so these are not wrapped as such: */
+%ignore core_collection_options_t;
+%ignore core_file_summary_t;
+%ignore core_collection_options_init;
+%ignore corebind_collection_run;
+%ignore corebind_collection_json;
+%ignore corebind_collection_message;
+%ignore corebind_collection_path;
+
+JCORE_AUDIO_HANDLE(corebind_collection)
+%typemap(out) corebind_collection * %{ $result = (jlong)(intptr_t)$1; %}
+%typemap(javaout) corebind_collection * { return $jnicall; }
+
+/* corebind_collection_add's output: as a path, but null is allowed (no .npy) */
+%typemap(jni) const char *output "jbyteArray"
+%typemap(jtype) const char *output "byte[]"
+%typemap(jstype) const char *output "byte[]"
+%typemap(javain) const char *output "$javainput"
+%typemap(in) const char *output (char *output_copy = NULL) %{
+  if ($input != NULL && !jcore_path_get(jenv, $input, &output_copy, $argnum)) { $cleanup return $null; }
+  $1 = output_copy;
+%}
+%typemap(freearg) const char *output %{ free(output_copy$argnum); %}
+
 %include "java/core_java_extra.i"

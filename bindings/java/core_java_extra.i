@@ -457,3 +457,21 @@ core_status jcore_batcher_flush(jcore_batcher *batcher);
 size_t jcore_batcher_pending(jcore_batcher *batcher);
 /* out long[1]; the Java return value is 1, or 0 when nothing waits */
 core_status jcore_batcher_next_deadline(JNIEnv *env, jcore_batcher *batcher, jlongArray out, size_t *found);
+
+/* ---- collections (jni/jcore_collection.h) ------------------------------------------- */
+
+%{
+#include "jcore_collection.h"
+%}
+
+CORE_WRAP(jcore_collection_options_init)
+CORE_WRAP(jcore_collection_run)
+CORE_WRAP(jcore_collection_texts)
+/* double[5] {sample_rate, chunk_samples, vad, features, max_segments}: libcore's defaults */
+core_status jcore_collection_options_init(JNIEnv *env, jdoubleArray main);
+/* runs the files added, with the options on top of core_collection_options_init; vad and logmel
+ * (double[8] each) may be null: libcore's defaults */
+core_status jcore_collection_run(JNIEnv *env, corebind_collection *c, jdoubleArray main, jdoubleArray vad,
+                                 jdoubleArray logmel);
+/* result: Object[3] receiving file i's {JSON record, message, path} as UTF-8 byte[] */
+core_status jcore_collection_texts(JNIEnv *env, const corebind_collection *c, size_t i, jobjectArray result);

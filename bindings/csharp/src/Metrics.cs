@@ -438,8 +438,9 @@ public sealed class Metrics : IDisposable
     }
 
     /// <summary>Takes a reference on the handle for one native call (release it with
-    /// DangerousRelease in a finally); throws once disposed.</summary>
-    private IntPtr AddRef()
+    /// DangerousRelease in a finally, or <see cref="Release"/> from outside this
+    /// class, as Collection.Run does); throws once disposed.</summary>
+    internal IntPtr AddRef()
     {
         if (_disposed)
             throw new ObjectDisposedException(nameof(Metrics));
@@ -454,6 +455,9 @@ public sealed class Metrics : IDisposable
         }
         return _handle.DangerousGetHandle();
     }
+
+    /// <summary>Gives back a reference taken with <see cref="AddRef"/>.</summary>
+    internal void Release() => _handle.DangerousRelease();
 }
 
 /// <summary>A metric found by name: its id and kind.</summary>

@@ -236,6 +236,12 @@ public class CoverageTests
         "core_pipeline_options_init", "core_pipeline_create", "core_pipeline_destroy", "core_pipeline_push_f32",
         "core_pipeline_push_i16", "core_pipeline_flush", "core_pipeline_next_event",
         "core_pipeline_submit_embedding", "core_pipeline_stats", "core_pipeline_metrics",
+        "core_collection_options_init", "corebind_collection_new", "corebind_collection_free",
+        "corebind_collection_add", "corebind_collection_run", "corebind_collection_count",
+        "corebind_collection_json", "corebind_collection_path", "corebind_collection_status",
+        "corebind_collection_message", "corebind_collection_duration", "corebind_collection_speech",
+        "corebind_collection_rms", "corebind_collection_samples", "corebind_collection_mel_frames",
+        "corebind_collection_segments",
     };
 
     [Fact]

@@ -16,6 +16,7 @@ package capi
 #cgo pkg-config: libcore
 #include <core/core.h>
 #include <core/pipeline.h>
+#include <core/collection.h>
 */
 import "C"
 
@@ -261,4 +262,24 @@ const (
 	EventNeedsEncoding = C.CORE_EVENT_NEEDS_ENCODING
 	EventEncoderError  = C.CORE_EVENT_ENCODER_ERROR
 	EventEnd           = C.CORE_EVENT_END
+)
+
+// The layout of core_collection_options_t (include/core/collection.h),
+// checked against core.collectionOptions: every field's offset and the
+// size of every field whose C type is not size_t or a pointer.
+const (
+	CollectionOptionsSize         = unsafe.Sizeof(C.core_collection_options_t{})
+	CollectionOptionsOffSize      = unsafe.Offsetof(C.core_collection_options_t{}.struct_size)
+	CollectionOptionsOffRate      = unsafe.Offsetof(C.core_collection_options_t{}.sample_rate)
+	CollectionOptionsOffChunk     = unsafe.Offsetof(C.core_collection_options_t{}.chunk_samples)
+	CollectionOptionsOffVAD       = unsafe.Offsetof(C.core_collection_options_t{}.vad)
+	CollectionOptionsOffVADOpts   = unsafe.Offsetof(C.core_collection_options_t{}.vad_options)
+	CollectionOptionsOffFeatures  = unsafe.Offsetof(C.core_collection_options_t{}.features)
+	CollectionOptionsOffLogMel    = unsafe.Offsetof(C.core_collection_options_t{}.logmel_options)
+	CollectionOptionsOffMaxSeg    = unsafe.Offsetof(C.core_collection_options_t{}.max_segments)
+	CollectionOptionsOffMetrics   = unsafe.Offsetof(C.core_collection_options_t{}.metrics)
+	CollectionOptionsRateSize     = unsafe.Sizeof(C.core_collection_options_t{}.sample_rate)
+	CollectionOptionsVADSize      = unsafe.Sizeof(C.core_collection_options_t{}.vad)
+	CollectionOptionsFeaturesSize = unsafe.Sizeof(C.core_collection_options_t{}.features)
+	CollectionMaxChunk            = C.CORE_COLLECTION_MAX_CHUNK
 )
