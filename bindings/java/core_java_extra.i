@@ -307,6 +307,7 @@ core_status jcore_metrics_export(JNIEnv *env, core_metrics_t *m, core_metrics_sn
 
 %{
 #include "jcore_audio.h"
+#include "jcore_audio_reader.h"
 %}
 
 /* direct output buffers with their capacity (compute, audio file reads) */

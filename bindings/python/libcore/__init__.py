@@ -31,7 +31,8 @@ from .batch import StatsAccumulator, StatsArray, batch_stats, frame_stats, stats
 from .ring import RingBuffer
 from .cache import EncoderCache, CacheStats, audio_key, key_bytes
 from .metrics import Metrics, Timer, Counter, Gauge, TimerStats
-from .audio import LogMel, LogMelStream, Vad, AudioInfo, AudioReader, read_audio, audio_info
+from .audio import LogMel, LogMelStream, Vad
+from .audio_file import AudioInfo, AudioReader, read_audio, audio_info
 from .pipeline import Pipeline, Event, EventKind, PipelineStats
 # Collections of files (collection.h) and the corpus tools' layout (issue 13).
 from . import collection, corpus

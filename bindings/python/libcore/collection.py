@@ -34,7 +34,8 @@ import json
 import os
 
 from ._native import check, declare, native
-from .audio import AudioInfoC, LogMelOptions, Segment, VadOptions
+from .audio import LogMelOptions, Segment, VadOptions
+from .audio_file import AudioInfoC
 from .stats import CoreStats
 
 __all__ = ["run", "summarize_file", "summary_json", "set_num_threads", "get_num_threads",
