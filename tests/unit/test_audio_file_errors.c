@@ -19,16 +19,9 @@
 
 TestSuite(audio_file_errors, .init = af_dir_make, .fini = af_dir_remove, .timeout = 120);
 
-static core_audio_info_t info_sentinel(void) {
-  core_audio_info_t info;
-  memset(&info, 0x77, sizeof info);
-  info.struct_size = sizeof info;
-  return info;
-}
-
 #define EXPECT_INFO_UNTOUCHED(info)                                              \
   do {                                                                           \
-    const core_audio_info_t s_ = info_sentinel();                                \
+    const core_audio_info_t s_ = af_info_sentinel();                                \
     cr_expect(memcmp(&(info), &s_, sizeof s_) == 0, "info written on an error"); \
   } while (0)
 
@@ -36,7 +29,7 @@ static core_audio_info_t info_sentinel(void) {
 
 Test(audio_file_errors, null_arguments) {
   const char *p = af_path("whatever.wav");
-  core_audio_info_t info = info_sentinel();
+  core_audio_info_t info = af_info_sentinel();
   AF_ERR(CORE_E_INVALID_ARGUMENT, "core_audio_info", "path is NULL", core_audio_info(NULL, &info));
   AF_ERR(CORE_E_INVALID_ARGUMENT, "core_audio_info", "info is NULL", core_audio_info(p, NULL));
   EXPECT_INFO_UNTOUCHED(info);
@@ -57,10 +50,10 @@ Test(audio_file_errors, struct_size_too_small) {
   const char *p = af_path("whatever.wav");
   const size_t sizes[] = {0, 1, sizeof(size_t), sizeof(core_audio_info_t) - 1};
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; ++i) {
-    core_audio_info_t info = info_sentinel();
+    core_audio_info_t info = af_info_sentinel();
     info.struct_size = sizes[i];
     AF_ERR(CORE_E_INVALID_ARGUMENT, "core_audio_info", "struct_size", core_audio_info(p, &info));
-    core_audio_info_t want = info_sentinel();
+    core_audio_info_t want = af_info_sentinel();
     want.struct_size = sizes[i];
     cr_expect(memcmp(&info, &want, sizeof info) == 0, "info written (struct_size %zu)", sizes[i]);
   }
@@ -85,7 +78,7 @@ Test(audio_file_errors, target_rate_too_big) {
 
 Test(audio_file_errors, unsupported_without_audio_io) {
   const char *p = AF_TD("jfk_16k.wav");
-  core_audio_info_t info = info_sentinel();
+  core_audio_info_t info = af_info_sentinel();
   AF_ERR(CORE_E_UNSUPPORTED, "core_audio_info", "without audio file support",
          core_audio_info(p, &info));
   cr_expect(tu_message_has("jfk_16k.wav"), "%s", core_last_error_message());
@@ -109,7 +102,7 @@ Test(audio_file_errors, unsupported_without_audio_io) {
  * path and containing `needle`, and nothing written (also for the size
  * query). */
 static void expect_file_error(const char *path, core_status want, const char *needle) {
-  core_audio_info_t info = info_sentinel();
+  core_audio_info_t info = af_info_sentinel();
   AF_ERR(want, "core_audio_info", needle, core_audio_info(path, &info));
   cr_expect(tu_message_has(path), "message \"%s\" lacks the path", core_last_error_message());
   EXPECT_INFO_UNTOUCHED(info);
@@ -258,7 +251,7 @@ Test(audio_file_errors, ogg_truncated) {
  * info succeeds (it reads only the header and the last frame), read
  * decodes up to the damage and fails; no count is returned as complete. */
 static void expect_read_fails(const char *p, const char *needle) {
-  core_audio_info_t info = info_sentinel();
+  core_audio_info_t info = af_info_sentinel();
   AF_OK(core_audio_info(p, &info));
   cr_expect_eq(info.frames, 176000);
   float *out = malloc(176000 * sizeof(float));
@@ -314,7 +307,7 @@ Test(audio_file_errors, float_wav_with_nan_or_infinity) {
     x[4321] = bad[k];
     const char *p = af_path(names[k]);
     af_write_wav(p, 3, 1, 16000, 32, x, sizeof x, sizeof x);
-    core_audio_info_t info = info_sentinel();
+    core_audio_info_t info = af_info_sentinel();
     AF_OK(core_audio_info(p, &info));
     cr_expect_eq(info.bits, 0, "float data has no integer depth");
     size_t n = 99;

@@ -153,3 +153,10 @@ af_diff af_compare(const float *a, const float *b, size_t n) {
   af_diff r = {sab / sqrt(saa * sbb), sqrt(sd / (double)n), mx};
   return r;
 }
+
+core_audio_info_t af_info_sentinel(void) {
+  core_audio_info_t info;
+  memset(&info, 0x77, sizeof info);
+  info.struct_size = sizeof info;
+  return info;
+}

@@ -83,6 +83,10 @@ void af_write_wav16(const char *path, uint16_t channels, uint32_t rate, const in
 
 /* ---- reading and comparing ------------------------------------------------- */
 
+/* An info struct filled with 0x77 bytes (struct_size set): what a failing
+ * call must leave untouched. */
+core_audio_info_t af_info_sentinel(void);
+
 /* core_audio_read of the whole file at rate (size query, then read into a
  * buffer with guard values after the count, checked untouched). Asserts
  * CORE_OK; *n the count. malloc'd. */

@@ -41,15 +41,6 @@
  * test_batch_acc.c). */
 TestSuite(audio_reader, .init = af_dir_make, .fini = af_dir_remove, .timeout = 900);
 
-/* The reader's info and length both fail without touching their outputs
- * for the NULL checks below; the same sentinel as test_audio_file_errors. */
-static core_audio_info_t info_sentinel(void) {
-  core_audio_info_t info;
-  memset(&info, 0x77, sizeof info);
-  info.struct_size = sizeof info;
-  return info;
-}
-
 /* ---- arguments (every build: the checks come before UNSUPPORTED) ------------ */
 
 Test(audio_reader, open_null_arguments) {
@@ -73,7 +64,7 @@ Test(audio_reader, null_reader) {
   float out[4] = {1, 2, 3, 4};
   size_t got = 99;
   uint64_t total = 7, done = 7;
-  core_audio_info_t info = info_sentinel();
+  core_audio_info_t info = af_info_sentinel();
   AF_ERR(CORE_E_INVALID_ARGUMENT, "core_audio_reader_read", "r is NULL",
          core_audio_reader_read(NULL, out, 4, &got));
   cr_expect_eq(got, 0, "*got is 0 on error");
@@ -107,7 +98,7 @@ Test(audio_reader, unsupported_without_audio_io) {
   float out[4];
   size_t got = 5;
   uint64_t total = 0;
-  core_audio_info_t info = info_sentinel();
+  core_audio_info_t info = af_info_sentinel();
   AF_ERR(CORE_E_UNSUPPORTED, "core_audio_reader_read", "audio_io",
          core_audio_reader_read(fake, out, 4, &got));
   cr_expect_eq(got, 0);
@@ -272,7 +263,7 @@ Test(audio_reader, info_equals_core_audio_info) {
                          "jfk_44k1_stereo_orig.flac"};
   for (size_t f = 0; f < 4; ++f) {
     const char *p = AF_TD(names[f]);
-    core_audio_info_t want = info_sentinel(), got = info_sentinel();
+    core_audio_info_t want = af_info_sentinel(), got = af_info_sentinel();
     AF_OK(core_audio_info(p, &want));
     core_audio_reader_t *r = open_ok(p, 8000);
     AF_OK(core_audio_reader_info(r, &got));
@@ -290,7 +281,7 @@ Test(audio_reader, info_equals_core_audio_info) {
     /* Too small: refused, untouched. */
     const size_t sizes[] = {0, sizeof(size_t), sizeof(core_audio_info_t) - 1};
     for (size_t i = 0; i < 3; ++i) {
-      core_audio_info_t s = info_sentinel();
+      core_audio_info_t s = af_info_sentinel();
       s.struct_size = sizes[i];
       AF_ERR(CORE_E_INVALID_ARGUMENT, "core_audio_reader_info", "struct_size",
              core_audio_reader_info(r, &s));
